@@ -1,0 +1,93 @@
+package io.ortune.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code ortune} command. Exit codes: 0 success, 1 failure (one-line cause; the stack trace only with
+ * {@code --debug}), 2 bad usage.
+ */
+@Command(name = "ortune",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Base language model to deployable, benchmarked ONNX inference engine.",
+        subcommands = {
+            InspectCommand.class,
+            ConvertCommand.class,
+            RunCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print full stack traces on failure.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command; see 'ortune --help'.");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (for tests and embedding). */
+    public static int execute(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new FailureHandler());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    /** Prints failures as one line naming the cause; the stack trace only under --debug. Exit code 1. */
+    static final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+            boolean debug = parsed.hasMatchedOption("--debug")
+                    || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug"));
+            if (ex instanceof CommandLine.ParameterException pe) {
+                cmd.getErr().println("ortune: " + pe.getMessage());
+                return 2;
+            }
+            cmd.getErr().println("ortune " + cmd.getCommandName() + ": error: " + oneLine(ex));
+            if (debug) {
+                ex.printStackTrace(cmd.getErr());
+            } else {
+                cmd.getErr().println("(run with --debug for the stack trace)");
+            }
+            return 1;
+        }
+
+        static String oneLine(Throwable ex) {
+            String msg = ex.getMessage();
+            Throwable cause = ex.getCause();
+            if ((msg == null || msg.isBlank()) && cause != null) {
+                return oneLine(cause);
+            }
+            String head = msg == null ? ex.getClass().getSimpleName() : msg;
+            if (cause != null && cause.getMessage() != null && !head.contains(cause.getMessage())) {
+                head = head + ": " + cause.getMessage();
+            }
+            return head.replace('\n', ' ');
+        }
+    }
+
+    /** Version from the jar manifest, or "dev". */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"ortune " + (v == null ? "dev" : v)};
+        }
+    }
+}
