@@ -1,0 +1,121 @@
+package io.ortune.cli;
+
+import io.ortune.graph.ir.Tensor;
+import io.ortune.graph.onnx.TensorProtoFiles;
+import io.ortune.graph.io.NpyFiles;
+import io.ortune.runtime.ExecutionProvider;
+import io.ortune.runtime.InferenceSession;
+import io.ortune.runtime.SessionOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ortune run MODEL.onnx --input NAME=FILE ... --output-dir DIR}: runs a model once in ONNX Runtime.
+ * Inputs are TensorProto {@code .pb} or NumPy {@code .npy} files; each output is written as
+ * {@code DIR/<name>.pb} and {@code DIR/<name>.npy}.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a model once in ONNX Runtime and write its outputs as .pb and .npy files.")
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The model to run.")
+    Path model;
+
+    @Option(names = "--input", paramLabel = "NAME=FILE", required = true,
+            description = "A graph input and the .pb (TensorProto) or .npy file holding it; repeat per input.")
+    Map<String, Path> inputs = new LinkedHashMap<>();
+
+    @Option(names = "--output-dir", paramLabel = "DIR", required = true,
+            description = "Folder for the outputs (created if missing).")
+    Path outputDir;
+
+    @Option(names = "--provider", paramLabel = "cpu|cuda", defaultValue = "cpu",
+            description = "Execution provider (default: ${DEFAULT-VALUE}). cuda needs the GPU build and a GPU.")
+    String provider;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Intra-op threads (0 = ONNX Runtime's default).")
+    int threads;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ExecutionProvider ep = parseProvider(provider);
+        CliFiles.existingFile(model, "model");
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> e : inputs.entrySet()) {
+            feeds.put(e.getKey(), readTensor(e.getKey(), e.getValue()));
+        }
+        SessionOptions.Builder options = SessionOptions.builder().executionProvider(ep);
+        if (threads > 0) {
+            options.intraOpThreads(threads);
+        }
+        Map<String, Tensor> outputs;
+        try (InferenceSession session = InferenceSession.open(model, options.build())) {
+            checkInputs(session.inputNames(), feeds);
+            outputs = session.run(feeds);
+        }
+        Files.createDirectories(outputDir);
+        for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+            String file = safeFileName(e.getKey());
+            Tensor t = e.getValue();
+            TensorProtoFiles.write(t.withName(e.getKey()), outputDir.resolve(file + ".pb"));
+            NpyFiles.write(t, outputDir.resolve(file + ".npy"));
+            System.out.printf(Locale.ROOT, "%s: %s%s -> %s.{pb,npy}%n", e.getKey(), t.dtype().onnxName(),
+                    Arrays.toString(t.dims()), outputDir.resolve(file));
+        }
+        return 0;
+    }
+
+    private ExecutionProvider parseProvider(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "cpu":
+                return ExecutionProvider.CPU;
+            case "cuda":
+                return ExecutionProvider.CUDA;
+            default:
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--provider must be cpu or cuda, not '" + name + "'");
+        }
+    }
+
+    static Tensor readTensor(String name, Path file) throws Exception {
+        CliFiles.existingFile(file, "input '" + name + "'");
+        String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".npy")) {
+            return NpyFiles.read(file).withName(name);
+        }
+        if (lower.endsWith(".pb")) {
+            return TensorProtoFiles.read(file).withName(name);
+        }
+        throw new IllegalArgumentException("input '" + name + "': " + file
+                + " is neither a .pb (TensorProto) nor a .npy file");
+    }
+
+    private void checkInputs(List<String> expected, Map<String, Tensor> feeds) {
+        for (String given : feeds.keySet()) {
+            if (!expected.contains(given)) {
+                throw new IllegalArgumentException("the model has no input '" + given + "'; its inputs are "
+                        + expected);
+            }
+        }
+    }
+
+    /** Output names may hold characters that are not safe in file names ("/", ":"): replace them. */
+    static String safeFileName(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}

@@ -1,0 +1,13 @@
+package io.ortune.graph.build;
+
+import io.ortune.graph.ir.ValueType;
+
+import java.util.List;
+
+/** Checks one op's inputs and attributes against its schema and infers its output types (null = unknown). */
+@FunctionalInterface
+interface OpRule {
+
+    /** Output types, one per output; throws {@link OpCheckException} on a schema violation. */
+    List<ValueType> apply(OpContext c);
+}

@@ -1,0 +1,6 @@
+/**
+ * Companion file formats and debugging aids that work on the IR alone: NumPy {@code .npy} tensors
+ * ({@link io.ortune.graph.io.NpyFiles}) and the text form of a model ({@link io.ortune.graph.io.ModelPrinter}),
+ * which round-trip tests compare.
+ */
+package io.ortune.graph.io;

@@ -1,0 +1,145 @@
+package io.ortune.graph.onnx;
+
+import io.ortune.graph.ir.Model;
+import io.ortune.graph.onnx.proto.OnnxProtos.ModelProto;
+
+import com.google.protobuf.CodedOutputStream;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes the IR as a standard {@code .onnx} file, optionally with an external data side file.
+ *
+ * <p>Nothing is written in place: the model (and its side file) go to temporary files in the target folder, are
+ * forced to disk, and only then renamed over the targets; on any failure the temporary files are deleted and an
+ * existing model at the target is left as it was. Tensor bytes are streamed, never gathered in memory: inline data
+ * is wrapped, external data copied file to file (also from the external data of the model that was read, which the
+ * new file never refers to).
+ *
+ * <pre>{@code
+ * OnnxWriter.write(model, Path.of("out/model.onnx"), WriteOptions.externalData());
+ * }</pre>
+ */
+public final class OnnxWriter {
+
+    private OnnxWriter() {
+    }
+
+    /** Writes with every tensor inline. */
+    public static void write(Model model, Path file) throws IOException {
+        write(model, file, WriteOptions.inline());
+    }
+
+    /**
+     * Writes {@code model} to {@code file} as {@code options} say. When the write replaces the external data file
+     * the model's own tensors were reading, those tensors are rebound to the new file, so {@code model} stays
+     * usable.
+     *
+     * @throws OnnxFormatException when the model does not fit in one protobuf message without external data
+     */
+    public static void write(Model model, Path file, WriteOptions options) throws IOException {
+        Path target = file.toAbsolutePath().normalize();
+        Path folder = target.getParent();
+        String name = target.getFileName().toString();
+        ExternalDataWriter external = null;
+        if (options.external()) {
+            external = new ExternalDataWriter(folder, options.dataFileNameFor(name), options.alignment());
+            if (external.target().equals(target)) {
+                throw new IllegalArgumentException("the external data file cannot be the model file itself: " + target);
+            }
+        }
+        Path tempModel = null;
+        Path backup = null;
+        boolean committed = false;
+        Throwable failure = null;
+        try {
+            TensorEncoder tensors = new TensorEncoder(target.toString(), external, options.sizeThreshold());
+            ModelProto proto = new ModelEncoder(tensors).encode(model);
+            checkSize(proto, target.toString());
+            boolean withData = external != null && external.used();
+            Rebinder rebinder = withData ? Rebinder.plan(model.graph(), external.target(), tensors.written()) : null;
+            if (withData) {
+                external.finish();
+            }
+            tempModel = AtomicFiles.createTemp(folder, name);
+            try (FileChannel ch = FileChannel.open(tempModel, StandardOpenOption.WRITE)) {
+                OutputStream os = Channels.newOutputStream(ch);
+                CodedOutputStream out = CodedOutputStream.newInstance(os, 1 << 16);
+                proto.writeTo(out);
+                out.flush();
+                ch.force(true);
+            }
+            if (withData) {
+                if (Files.exists(external.target())) {
+                    backup = AtomicFiles.createTemp(folder, external.target().getFileName() + ".old");
+                    AtomicFiles.move(external.target(), backup);
+                }
+                AtomicFiles.move(external.temp(), external.target());
+            }
+            AtomicFiles.move(tempModel, target);
+            committed = true;
+            AtomicFiles.syncFolder(folder);
+            if (rebinder != null) {
+                rebinder.apply(model.graph());
+            }
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
+        } finally {
+            if (!committed) {
+                if (backup != null && external != null) {
+                    restore(backup, external.target(), failure);
+                }
+                closeQuietly(external, failure);
+                AtomicFiles.deleteQuietly(tempModel, failure);
+                AtomicFiles.deleteQuietly(external == null ? null : external.temp(), failure);
+            }
+            AtomicFiles.deleteQuietly(backup, failure);
+        }
+    }
+
+    /** The model as bytes, every tensor inline (for in-memory sessions). */
+    public static byte[] toBytes(Model model) throws IOException {
+        String source = "<in-memory model>";
+        ModelProto proto = new ModelEncoder(new TensorEncoder(source, null, 0)).encode(model);
+        checkSize(proto, source);
+        return proto.toByteArray();
+    }
+
+    private static void checkSize(ModelProto proto, String target) throws OnnxFormatException {
+        int size = proto.getSerializedSize();
+        if (size < 0) {
+            throw new OnnxFormatException(target, "the model serializes to more than 2 GiB, protobuf's limit for one"
+                    + " message; write it with external data, e.g. WriteOptions.externalData()");
+        }
+    }
+
+    private static void restore(Path backup, Path original, Throwable failure) {
+        try {
+            AtomicFiles.move(backup, original);
+        } catch (IOException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    private static void closeQuietly(ExternalDataWriter w, Throwable failure) {
+        if (w == null) {
+            return;
+        }
+        try {
+            w.close();
+        } catch (IOException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+}
