@@ -520,15 +520,14 @@ def load_llama2c_bin(path):
         for i in range(n_layers):
             p[f"layers.{i}.{name}"] = take(*shape)
     p["norm.weight"] = take(dim)
-    take(seq_len, hs // 2)  # freq_cis_real (legacy, ignored)
-    take(seq_len, hs // 2)  # freq_cis_imag (legacy, ignored)
+    freq_cis = (take(seq_len, hs // 2), take(seq_len, hs // 2))  # legacy RoPE tables: kept, never used
     if not shared:
         p["output.weight"] = take(vocab_size, dim)
     if off != data.size:
         raise ValueError(f"{path}: {data.size - off} trailing floats")
     cfg = dict(dim=dim, hidden_dim=hidden_dim, n_layers=n_layers, n_heads=n_heads, n_kv_heads=n_kv_heads,
                vocab_size=vocab_size, max_seq_len=seq_len, norm_eps=1e-5, rope_theta=10000.0,
-               shared_classifier=shared)
+               shared_classifier=shared, legacy_freq_cis=freq_cis)
     return cfg, p
 
 
@@ -658,9 +657,11 @@ def write_llama2c_bin(path, cfg, p):
                  "feed_forward.w3.weight"):
         parts += [p[f"layers.{i}.{name}"] for i in range(n)]
     parts.append(p["norm.weight"])
-    cos, sin = llama2c_precompute_freqs_cis(cfg["dim"] // cfg["n_heads"], cfg["max_seq_len"], cfg["rope_theta"],
-                                            torch.float32)
-    parts += [cos, sin]
+    if cfg.get("legacy_freq_cis") is not None:  # keep the original tables bit for bit
+        parts += list(cfg["legacy_freq_cis"])
+    else:
+        parts += list(llama2c_precompute_freqs_cis(cfg["dim"] // cfg["n_heads"], cfg["max_seq_len"],
+                                                   cfg["rope_theta"], torch.float32))
     if not cfg["shared_classifier"]:
         parts.append(p["output.weight"])
     with open(path, "wb") as f:
@@ -1286,11 +1287,12 @@ llama2.c's legacy layout with no repair.
             up_sha = file_sha256(path)
     up_ids, up_margin = build_stories_fixture(
         checks, "stories260K-upstream", scfg, upstream, d,
-        f"the upstream tinyllamas stories260K.bin (sha256 {up_sha}); "
+        f"the upstream tinyllamas stories260K.bin, repaired from the bundled file (sha256 {up_sha}); "
         "`tools/torch_reference.py --write-upstream-stories260k OUT.bin` writes it from the bundled file")
     if d:
         write_readme(d, "stories260K-upstream golden", f"""
-Reference for the upstream (real, trained) tinyllamas stories260K checkpoint, sha256 `{up_sha}`.
+Reference for the upstream (real, trained) tinyllamas stories260K checkpoint, as repaired from the
+bundled file (sha256 of the repaired file `{up_sha}`).
 {"It is the bundled testdata file itself." if status == "upstream" else
  "The bundled testdata/models/stories260K.bin is a scrambled copy of it; write the real file with "
  "`/usr/bin/python3 tools/torch_reference.py --write-upstream-stories260k OUT.bin`."}

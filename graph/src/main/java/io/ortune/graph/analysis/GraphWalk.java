@@ -38,13 +38,29 @@ public final class GraphWalk {
         }
     }
 
-    /** The values {@code g} itself defines: inputs, initializers and node outputs (not those of subgraphs). */
-    public static Set<Value> definedIn(Graph g) {
-        Set<Value> out = identitySet();
-        out.addAll(g.inputs());
-        out.addAll(g.initializers().values());
+    /**
+     * The values {@code g} itself defines, in order: inputs, initializers, node outputs (not those of subgraphs);
+     * each once.
+     */
+    public static List<Value> definedIn(Graph g) {
+        Set<Value> seen = identitySet();
+        List<Value> out = new ArrayList<>();
+        for (Value v : g.inputs()) {
+            if (seen.add(v)) {
+                out.add(v);
+            }
+        }
+        for (Value v : g.initializers().values()) {
+            if (seen.add(v)) {
+                out.add(v);
+            }
+        }
         for (Node n : g.nodes()) {
-            out.addAll(n.outputs());
+            for (Value v : n.outputs()) {
+                if (seen.add(v)) {
+                    out.add(v);
+                }
+            }
         }
         return out;
     }

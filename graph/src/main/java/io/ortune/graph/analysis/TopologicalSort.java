@@ -74,7 +74,10 @@ public final class TopologicalSort {
         return out;
     }
 
-    /** Follows unordered predecessors from an unordered node until one repeats: that loop is a cycle. */
+    /**
+     * Follows unordered predecessors from an unordered node until one repeats: that loop is a cycle, returned in
+     * data-flow order starting from its node earliest in the list.
+     */
     private static List<Node> findCycle(List<Node> nodes, Map<Node, Integer> index, int[] pending) {
         int start = -1;
         for (int i = 0; i < pending.length && start < 0; i++) {
@@ -95,11 +98,13 @@ public final class TopologicalSort {
             }
             cur = next;
         }
+        List<Integer> loop = new ArrayList<>(walk.subList(walk.indexOf(cur), walk.size()));
+        Collections.reverse(loop);
+        Collections.rotate(loop, -loop.indexOf(Collections.min(loop)));
         List<Node> cycle = new ArrayList<>();
-        for (int k = walk.indexOf(cur); k < walk.size(); k++) {
-            cycle.add(nodes.get(walk.get(k)));
+        for (int k : loop) {
+            cycle.add(nodes.get(k));
         }
-        Collections.reverse(cycle);
         return cycle;
     }
 

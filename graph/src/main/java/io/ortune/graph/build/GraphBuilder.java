@@ -96,6 +96,19 @@ public final class GraphBuilder {
         return new Scope(e.names(), e.names().push(modulePath));
     }
 
+    /**
+     * Runs {@code body} inside module {@code modulePath} and returns its result:
+     * {@code Value q = b.scoped("q_proj", () -> b.matMul(x, wq))}.
+     */
+    public <T> T scoped(String modulePath, java.util.function.Supplier<T> body) {
+        int token = e.names().push(modulePath);
+        try {
+            return body.get();
+        } finally {
+            e.names().pop(token);
+        }
+    }
+
     /** An open module scope; closing it returns to the enclosing one. */
     public static final class Scope implements AutoCloseable {
         private final NameScope names;
@@ -141,6 +154,9 @@ public final class GraphBuilder {
     /** Makes {@code value} a graph output named {@code name} (renaming it, or through an Identity when it must). */
     public Value output(Value value, String name) {
         Graph g = e.graph();
+        if (g.outputs().contains(value) && name.equals(value.name())) {
+            throw new IllegalArgumentException("'" + name + "' is already an output of graph '" + g.name() + "'");
+        }
         boolean renamable = value.producer() != null && value.producer().graph() == g
                 && !g.outputs().contains(value);
         Value out = value;

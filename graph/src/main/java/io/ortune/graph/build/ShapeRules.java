@@ -179,6 +179,9 @@ final class ShapeRules {
         c.requireDtype(0, DataType.INT64);
         Attribute a = c.attr("value");
         DataType t = a instanceof Attribute.TensorAttr ta ? ta.value().dtype() : DataType.FLOAT;
+        if (a instanceof Attribute.TensorAttr ta && ta.value().elementCount() != 1) {
+            throw c.fail("attribute 'value' must hold one element, holds " + ta.value().elementCount());
+        }
         long[] dims = c.constLongs(0);
         if (dims != null) {
             for (long d : dims) {

@@ -1,5 +1,6 @@
 package io.ortune.graph.onnx;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /** What every decoder needs: where the bytes came from (for messages) and how to find external data. */
@@ -7,6 +8,7 @@ final class DecodeContext {
 
     private final String source;
     private final ExternalDataResolver external;
+    private ByteBuffer bytes;
 
     /** {@code file} may be null for in-memory bytes; then external data is refused. */
     DecodeContext(Path file) {
@@ -17,6 +19,15 @@ final class DecodeContext {
 
     String source() {
         return source;
+    }
+
+    /** The buffer the model was read from; {@link Wire#SOURCE_REF}s point into it. */
+    ByteBuffer bytes() {
+        return bytes;
+    }
+
+    void setBytes(ByteBuffer bytes) {
+        this.bytes = bytes;
     }
 
     ExternalDataResolver external() {

@@ -19,8 +19,9 @@ final class ModelDecoder {
 
     Model decode(ModelProto mp) throws OnnxFormatException {
         if (!mp.hasGraph() && !mp.hasIrVersion()) {
-            throw ctx.fail("not an ONNX model: the protobuf message has neither ir_version nor graph"
-                    + " (is it a tensor .pb file, or some other file?)");
+            String hint = ctx.source().endsWith(".pb")
+                    ? "; a .pb file usually holds one serialized tensor: read it with TensorProtoFiles.read" : "";
+            throw ctx.fail("not an ONNX model: the protobuf message has neither ir_version nor graph" + hint);
         }
         Graph graph = mp.hasGraph() ? new GraphDecoder(ctx).decode(mp.getGraph(), null, null) : new Graph("");
         Model m = new Model(graph);

@@ -3,9 +3,6 @@ package io.ortune.graph.onnx;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.onnx.proto.OnnxProtos.ModelProto;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -18,8 +15,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * Reads {@code .onnx} files into the IR.
  *
- * <p>The file is memory-mapped and parsed without copying: every tensor's {@code raw_data} becomes a
- * {@link io.ortune.graph.ir.BufferData} over the mapping, so weights are paged in only when used. External data is
+ * <p>The file is memory-mapped and its tensor payloads are not copied: every large {@code raw_data} becomes a
+ * {@link io.ortune.graph.ir.BufferData} over the mapping, so weights are paged in only when used (protobuf parses
+ * the rest; see {@link WireHollower}). External data is
  * not read at all: those tensors get a lazy {@link io.ortune.graph.ir.FileRegionData} after their location was
  * checked to lie inside the model's folder. What the IR does not model is kept as
  * {@link io.ortune.graph.ir.Unmodeled} bytes at every level, so {@link OnnxWriter} writes it back.
@@ -55,7 +53,10 @@ public final class OnnxReader {
         }
     }
 
-    /** Reads a model from bytes (an in-memory model cannot refer to external data). */
+    /**
+     * Reads a model from bytes (an in-memory model cannot refer to external data). Tensor data aliases
+     * {@code bytes}: do not change the array afterwards.
+     */
     public static Model read(byte[] bytes) throws OnnxFormatException {
         return decode(ByteBuffer.wrap(bytes), new DecodeContext(null));
     }
@@ -72,20 +73,9 @@ public final class OnnxReader {
         if (!buffer.hasRemaining()) {
             throw ctx.fail("the file is empty, not an ONNX model");
         }
-        try {
-            CodedInputStream in = CodedInputStream.newInstance(buffer);
-            in.enableAliasing(true);
-            in.setSizeLimit(Integer.MAX_VALUE);
-            ModelProto mp = ModelProto.parseFrom(in);
-            if (!in.isAtEnd()) {
-                throw ctx.fail("unexpected bytes after the end of the model at offset " + in.getTotalBytesRead());
-            }
-            return mp;
-        } catch (InvalidProtocolBufferException e) {
-            throw ctx.fail("not a valid ONNX protobuf (truncated or corrupt file?): " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw ctx.fail("cannot parse: " + e.getMessage(), e);
-        }
+        String hint = ctx.source().endsWith(".pb")
+                ? " (a .pb file usually holds one serialized tensor: read it with TensorProtoFiles.read)" : "";
+        return WireParsing.parse(buffer, Wire.Msg.MODEL, ModelProto.parser(), ctx, "ONNX protobuf", hint);
     }
 
     private static Model decode(ByteBuffer buffer, DecodeContext ctx) throws OnnxFormatException {

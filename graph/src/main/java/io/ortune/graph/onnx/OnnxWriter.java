@@ -3,12 +3,10 @@ package io.ortune.graph.onnx;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.onnx.proto.OnnxProtos.ModelProto;
 
-import com.google.protobuf.CodedOutputStream;
-
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,8 +17,8 @@ import java.nio.file.StandardOpenOption;
  * <p>Nothing is written in place: the model (and its side file) go to temporary files in the target folder, are
  * forced to disk, and only then renamed over the targets; on any failure the temporary files are deleted and an
  * existing model at the target is left as it was. Tensor bytes are streamed, never gathered in memory: inline data
- * is wrapped, external data copied file to file (also from the external data of the model that was read, which the
- * new file never refers to).
+ * is streamed into the protobuf output ({@link WireFiller}), external data copied file to file (also from the
+ * external data of the model that was read, which the new file never refers to).
  *
  * <pre>{@code
  * OnnxWriter.write(model, Path.of("out/model.onnx"), WriteOptions.externalData());
@@ -61,7 +59,7 @@ public final class OnnxWriter {
         try {
             TensorEncoder tensors = new TensorEncoder(target.toString(), external, options.sizeThreshold());
             ModelProto proto = new ModelEncoder(tensors).encode(model);
-            checkSize(proto, target.toString());
+            WireFiller filler = filler(proto.toByteArray(), tensors, target.toString());
             boolean withData = external != null && external.used();
             Rebinder rebinder = withData ? Rebinder.plan(model.graph(), external.target(), tensors.written()) : null;
             if (withData) {
@@ -69,10 +67,7 @@ public final class OnnxWriter {
             }
             tempModel = AtomicFiles.createTemp(folder, name);
             try (FileChannel ch = FileChannel.open(tempModel, StandardOpenOption.WRITE)) {
-                OutputStream os = Channels.newOutputStream(ch);
-                CodedOutputStream out = CodedOutputStream.newInstance(os, 1 << 16);
-                proto.writeTo(out);
-                out.flush();
+                filler.write(Wire.Msg.MODEL, ch);
                 ch.force(true);
             }
             if (withData) {
@@ -107,16 +102,47 @@ public final class OnnxWriter {
     /** The model as bytes, every tensor inline (for in-memory sessions). */
     public static byte[] toBytes(Model model) throws IOException {
         String source = "<in-memory model>";
-        ModelProto proto = new ModelEncoder(new TensorEncoder(source, null, 0)).encode(model);
-        checkSize(proto, source);
-        return proto.toByteArray();
+        TensorEncoder tensors = new TensorEncoder(source, null, 0);
+        ModelProto proto = new ModelEncoder(tensors).encode(model);
+        WireFiller filler = filler(proto.toByteArray(), tensors, source);
+        ByteBuffer out = ByteBuffer.allocate((int) filler.size(Wire.Msg.MODEL));
+        filler.write(Wire.Msg.MODEL, new BufferChannel(out));
+        return out.array();
     }
 
-    private static void checkSize(ModelProto proto, String target) throws OnnxFormatException {
-        int size = proto.getSerializedSize();
-        if (size < 0) {
-            throw new OnnxFormatException(target, "the model serializes to more than 2 GiB, protobuf's limit for one"
-                    + " message; write it with external data, e.g. WriteOptions.externalData()");
+    /** The filler for a hollow message, once its full size is known to fit protobuf's 2 GiB limit. */
+    static WireFiller filler(byte[] hollow, TensorEncoder tensors, String target) throws OnnxFormatException {
+        WireFiller filler = new WireFiller(hollow, tensors.pending());
+        long size = filler.size(Wire.Msg.MODEL);
+        if (size > TensorEncoder.PROTOBUF_LIMIT) {
+            throw new OnnxFormatException(target, "the model serializes to " + size + " bytes, over protobuf's 2 GiB"
+                    + " limit for one message; write it with external data, e.g. WriteOptions.externalData()");
+        }
+        return filler;
+    }
+
+    /** A channel that writes into a heap buffer. */
+    static final class BufferChannel implements WritableByteChannel {
+        private final ByteBuffer target;
+
+        BufferChannel(ByteBuffer target) {
+            this.target = target;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            int n = src.remaining();
+            target.put(src);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
         }
     }
 

@@ -10,7 +10,10 @@ import io.ortune.graph.onnx.proto.OnnxProtos.StringStringEntryProto;
 import io.ortune.graph.onnx.proto.OnnxProtos.TensorProto;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnknownFieldSet;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,9 +82,12 @@ final class TensorDecoder {
             }
             return new StringData(strings);
         }
+        UnknownFieldSet.Field ref = t.getUnknownFields().getField(Wire.SOURCE_REF);
+        if (!ref.getLengthDelimitedList().isEmpty()) {
+            return new BufferData(sourceSlice(t, ref));
+        }
         if (t.hasRawData()) {
-            ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer();
-            return new BufferData(raw);
+            return new BufferData(t.getRawData().asReadOnlyByteBuffer());
         }
         ByteBuffer typed = TypedData.toRaw(t, dtype, elements, ctx);
         if (typed != null) {
@@ -91,6 +97,19 @@ final class TensorDecoder {
             return BufferData.wrap(new byte[0]);
         }
         throw ctx.fail("tensor '" + name + "' (" + dtype.onnxName() + t.getDimsList() + ") has no data");
+    }
+
+    /** The raw_data the hollower left in the source buffer (see {@link WireHollower}). */
+    private ByteBuffer sourceSlice(TensorProto t, UnknownFieldSet.Field ref) throws OnnxFormatException {
+        List<ByteString> refs = ref.getLengthDelimitedList();
+        try {
+            CodedInputStream in = refs.get(refs.size() - 1).newCodedInput();
+            long offset = in.readUInt64();
+            long length = in.readUInt64();
+            return ctx.bytes().slice(Math.toIntExact(offset), Math.toIntExact(length));
+        } catch (IOException | RuntimeException e) {
+            throw ctx.fail("tensor '" + t.getName() + "': internal raw data reference is unreadable: " + e, e);
+        }
     }
 
     private TensorData external(TensorProto t, long expected) throws OnnxFormatException {
@@ -127,6 +146,7 @@ final class TensorDecoder {
                 .clearDims().clearDataType().clearName().clearDocString().clearRawData()
                 .clearFloatData().clearInt32Data().clearStringData().clearInt64Data()
                 .clearDoubleData().clearUint64Data().clearDataLocation().clearExternalData()
+                .setUnknownFields(UnknownFieldSet.newBuilder(t.getUnknownFields()).clearField(Wire.SOURCE_REF).build())
                 .build();
         return Residuals.of(rest);
     }

@@ -7,17 +7,22 @@ import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.onnx.proto.OnnxProtos.StringStringEntryProto;
 import io.ortune.graph.onnx.proto.OnnxProtos.TensorProto;
 
+import io.ortune.graph.ir.TensorData;
+
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.UnknownFieldSet;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@link Tensor} to {@code TensorProto}: inline as {@code raw_data} (wrapping the tensor's buffer, not copying
- * it), or in the side file when external data is on and the tensor is large enough. Keeps count of the inline
- * bytes so that a model too large for one protobuf message fails early with advice.
+ * {@link Tensor} to {@code TensorProto}: inline, or in the side file when external data is on and the tensor is
+ * large enough. Inline data is not put into the proto: a {@link Wire#PENDING_REF} placeholder names it, and
+ * {@link WireFiller} streams the bytes when the message is written. Keeps count of the inline bytes so that a
+ * model too large for one protobuf message fails early with advice.
  */
 final class TensorEncoder {
 
@@ -28,6 +33,7 @@ final class TensorEncoder {
     private final ExternalDataWriter external;
     private final long threshold;
     private final Map<Tensor, FileRegionData> written = new IdentityHashMap<>();
+    private final List<TensorData> pending = new ArrayList<>();
     private long inlineBytes;
 
     /** {@code external} null: everything inline. {@code target} names the output in messages. */
@@ -61,9 +67,16 @@ final class TensorEncoder {
                 b.addStringData(ByteString.copyFrom(str));
             }
             count(t.byteSize());
-        } else if (t.dtype() != DataType.UNDEFINED || t.byteSize() > 0) {
+        } else if (t.byteSize() == 0) {
+            if (t.dtype() != DataType.UNDEFINED) {
+                b.setRawData(ByteString.EMPTY);
+            }
+        } else {
             count(t.byteSize());
-            b.setRawData(t.byteSize() == 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(t.bytes()));
+            pending.add(t.data());
+            b.setUnknownFields(UnknownFieldSet.newBuilder(b.getUnknownFields())
+                    .addField(Wire.PENDING_REF, UnknownFieldSet.Field.newBuilder().addVarint(pending.size() - 1).build())
+                    .build());
         }
         return b.build();
     }
@@ -71,6 +84,8 @@ final class TensorEncoder {
     private TensorProto.Builder header(Tensor t, String name) {
         TensorProto.Builder b = Residuals.parse(t.unmodeled(), TensorProto.parser(), TensorProto.getDefaultInstance(),
                 "tensor '" + name + "'").toBuilder();
+        b.setUnknownFields(UnknownFieldSet.newBuilder(b.getUnknownFields())
+                .clearField(Wire.SOURCE_REF).clearField(Wire.PENDING_REF).build());
         if (!name.isEmpty()) {
             b.setName(name);
         }
@@ -92,6 +107,11 @@ final class TensorEncoder {
                     + " e.g. OnnxWriter.write(model, path, WriteOptions.externalData())"
                     + (external != null ? " with a lower size threshold" : ""));
         }
+    }
+
+    /** The inline tensor data the {@link Wire#PENDING_REF} placeholders refer to, by index. */
+    List<TensorData> pending() {
+        return pending;
     }
 
     /** Every tensor written to the side file, with its new region. */

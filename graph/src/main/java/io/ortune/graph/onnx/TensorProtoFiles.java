@@ -3,22 +3,17 @@ package io.ortune.graph.onnx;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.onnx.proto.OnnxProtos.TensorProto;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
-
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
  * Single serialized {@code TensorProto} files, the format of the ONNX backend test data
- * ({@code test_data_set_0/input_0.pb}) and of {@code onnx.numpy_helper}. Reading maps the file and aliases
- * {@code raw_data}, like {@link OnnxReader}; external data is resolved relative to the file's folder.
+ * ({@code test_data_set_0/input_0.pb}) and of {@code onnx.numpy_helper}. Reading maps the file and leaves
+ * {@code raw_data} in the mapping, like {@link OnnxReader}; external data is resolved relative to the file's
+ * folder. Writing streams the tensor's bytes.
  */
 public final class TensorProtoFiles {
 
@@ -44,16 +39,13 @@ public final class TensorProtoFiles {
     /** Writes {@code tensor} inline as a serialized {@code TensorProto}, atomically. */
     public static void write(Tensor tensor, Path file) throws IOException {
         Path target = file.toAbsolutePath().normalize();
-        TensorProto proto = encode(tensor, target.toString());
+        WireFiller filler = filler(tensor, target.toString());
         Path temp = AtomicFiles.createTemp(target.getParent(), target.getFileName().toString());
         boolean committed = false;
         Throwable failure = null;
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                OutputStream os = Channels.newOutputStream(ch);
-                CodedOutputStream out = CodedOutputStream.newInstance(os, 1 << 16);
-                proto.writeTo(out);
-                out.flush();
+                filler.write(Wire.Msg.TENSOR, ch);
                 ch.force(true);
             }
             AtomicFiles.move(temp, target);
@@ -70,29 +62,25 @@ public final class TensorProtoFiles {
 
     /** The tensor as a serialized {@code TensorProto}. */
     public static byte[] toBytes(Tensor tensor) throws IOException {
-        return encode(tensor, "<in-memory tensor>").toByteArray();
+        WireFiller filler = filler(tensor, "<in-memory tensor>");
+        ByteBuffer out = ByteBuffer.allocate((int) filler.size(Wire.Msg.TENSOR));
+        filler.write(Wire.Msg.TENSOR, new OnnxWriter.BufferChannel(out));
+        return out.array();
     }
 
-    private static TensorProto encode(Tensor tensor, String target) throws IOException {
-        TensorProto proto = new TensorEncoder(target, null, 0).encodeInline(tensor, tensor.name());
-        if (proto.getSerializedSize() < 0) {
+    private static WireFiller filler(Tensor tensor, String target) throws IOException {
+        TensorEncoder encoder = new TensorEncoder(target, null, 0);
+        TensorProto proto = encoder.encodeInline(tensor, tensor.name());
+        WireFiller filler = new WireFiller(proto.toByteArray(), encoder.pending());
+        if (filler.size(Wire.Msg.TENSOR) > TensorEncoder.PROTOBUF_LIMIT) {
             throw new OnnxFormatException(target, "tensor '" + tensor.name() + "' is over protobuf's 2 GiB limit");
         }
-        return proto;
+        return filler;
     }
 
     private static Tensor decode(ByteBuffer buffer, DecodeContext ctx) throws OnnxFormatException {
-        TensorProto proto;
-        try {
-            CodedInputStream in = CodedInputStream.newInstance(buffer);
-            in.enableAliasing(true);
-            in.setSizeLimit(Integer.MAX_VALUE);
-            proto = TensorProto.parseFrom(in);
-        } catch (InvalidProtocolBufferException e) {
-            throw ctx.fail("not a valid serialized TensorProto (truncated or corrupt file?): " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw ctx.fail("cannot parse: " + e.getMessage(), e);
-        }
+        TensorProto proto = WireParsing.parse(buffer, Wire.Msg.TENSOR, TensorProto.parser(), ctx,
+                "serialized TensorProto", "");
         if (!proto.hasDataType()) {
             throw ctx.fail("not a serialized TensorProto: it has no data_type");
         }

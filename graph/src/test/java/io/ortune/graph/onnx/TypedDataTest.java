@@ -61,7 +61,7 @@ class TypedDataTest {
                 Arguments.of(tensor(DataType.FLOAT, 0), ""));
     }
 
-    @ParameterizedTest(name = "{1}")
+    @ParameterizedTest(name = "[{index}] bytes {1}")
     @MethodSource("cases")
     void typedFieldsBecomeRawBytesAndRoundTrip(TensorProto.Builder proto, String hex) throws IOException {
         Tensor t = TensorProtoFiles.read(proto.build().toByteArray());

@@ -238,7 +238,7 @@ public final class Llama2cCheckpoint implements Weights {
     private Region region(String name) {
         Region r = regions.get(name);
         if (r == null) {
-            throw Weights.missing(path.toString(), name, names);
+            throw MissingTensor.error(path.toString(), name, names);
         }
         return r;
     }

@@ -116,7 +116,7 @@ public final class SafetensorsFile implements Weights {
     public SafetensorsEntry entry(String name) {
         SafetensorsEntry e = entries.get(name);
         if (e == null) {
-            throw Weights.missing(path.toString(), name, names);
+            throw MissingTensor.error(path.toString(), name, names);
         }
         return e;
     }

@@ -165,7 +165,7 @@ public final class ShardedSafetensors implements Weights {
     public SafetensorsFile shardOf(String name) {
         SafetensorsFile f = shardOf.get(name);
         if (f == null) {
-            throw Weights.missing(source.toString(), name, names);
+            throw MissingTensor.error(source.toString(), name, names);
         }
         return f;
     }

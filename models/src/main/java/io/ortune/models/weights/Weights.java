@@ -41,30 +41,11 @@ public interface Weights {
         return n;
     }
 
-    /** A clear "no such tensor" error for {@code name}, listing up to five names sharing its longest prefix. */
+    /**
+     * A clear "no such tensor" error for {@code name} in {@code source}, listing up to five names sharing its
+     * longest prefix, for implementations and callers that look names up.
+     */
     static IllegalArgumentException missing(String source, String name, SortedSet<String> names) {
-        int best = 0;
-        for (String n : names) {
-            best = Math.max(best, commonPrefix(n, name));
-        }
-        StringBuilder similar = new StringBuilder();
-        int shown = 0;
-        for (String n : names) {
-            if (shown < 5 && commonPrefix(n, name) == best) {
-                similar.append(shown == 0 ? "" : ", ").append('\'').append(n).append('\'');
-                shown++;
-            }
-        }
-        return new IllegalArgumentException("no tensor '" + name + "' in " + source + " (" + names.size()
-                + " tensors" + (shown == 0 ? "" : "; closest: " + similar) + ")");
-    }
-
-    private static int commonPrefix(String a, String b) {
-        int n = Math.min(a.length(), b.length());
-        int i = 0;
-        while (i < n && a.charAt(i) == b.charAt(i)) {
-            i++;
-        }
-        return i;
+        return MissingTensor.error(source, name, names);
     }
 }

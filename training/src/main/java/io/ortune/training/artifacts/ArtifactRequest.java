@@ -3,6 +3,8 @@ package io.ortune.training.artifacts;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Value;
 
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,7 @@ public record ArtifactRequest(Model model, Value loss, Map<String, Value> gradie
     public ArtifactRequest {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(loss, "loss");
-        gradients = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(gradients));
+        gradients = Collections.unmodifiableMap(new LinkedHashMap<>(gradients));
         trainable = List.copyOf(trainable);
         frozen = List.copyOf(frozen);
         optimizer = optimizer == null ? OptimizerConfig.AdamW.defaults() : optimizer;
@@ -39,7 +41,7 @@ public record ArtifactRequest(Model model, Value loss, Map<String, Value> gradie
 
     /** A request with AdamW defaults and no properties. */
     public static ArtifactRequest of(Model model, Value loss, Map<String, Value> gradients,
-                                     java.util.Collection<String> trainable, java.util.Collection<String> frozen) {
+                                     Collection<String> trainable, Collection<String> frozen) {
         return new ArtifactRequest(model, loss, gradients, List.copyOf(trainable), List.copyOf(frozen), null, null);
     }
 

@@ -24,7 +24,9 @@ import java.util.Optional;
  * keeps its {@code external_data_offset}), so checkpoints are not bounded by the 2 GiB a flatbuffer can address.
  *
  * <p>Each file is written to a temporary sibling and renamed into place. With external data, the side file is
- * renamed first; the pair is not replaced as one, so write checkpoints you must not lose to fresh paths.
+ * renamed first; the pair is not replaced as one, so write checkpoints you must not lose to fresh paths. A
+ * checkpoint written without external data deletes a stale {@code <checkpoint>.data} left by an earlier write.
+ * Tensors are written in the order the {@link Checkpoint} lists them.
  */
 public final class CheckpointWriter {
 

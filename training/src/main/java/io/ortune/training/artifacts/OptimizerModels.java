@@ -15,9 +15,12 @@ import java.util.List;
 /**
  * Builds the optimizer model ONNX Runtime's training API runs for {@code OptimizerStep}. Its graph inputs are, in
  * this order, {@value #LEARNING_RATE} (float[1]), {@value #STEP} (int64[1]) and the tensor sequences
- * {@value #PARAMS}, {@value #GRADIENTS} and, for AdamW, {@value #FIRST_ORDER_MOMENTS} and
- * {@value #SECOND_ORDER_MOMENTS}; ONNX Runtime checks these names and their order. One optimizer node updates the
- * parameters in place; its flag output is declared bool[1]. With {@code maxGradNorm > 0} an
+ * {@value #PARAMS}, {@value #GRADIENTS}, {@value #FIRST_ORDER_MOMENTS} and, for AdamW,
+ * {@value #SECOND_ORDER_MOMENTS}; ONNX Runtime checks these names and their order (for SGD it also expects
+ * {@value #FIRST_ORDER_MOMENTS}, one zero state per parameter that the SGD node does not read). One optimizer node
+ * updates the parameters in place; its flag output is declared bool[1], the shape both kernels produce (for SGD
+ * ONNX Runtime's shape inference says scalar and logs one "lenient merge" warning when the model loads; declaring
+ * a scalar instead makes it warn at every step). With {@code maxGradNorm > 0} an
  * {@code InplaceClipGradNorm} node clips the gradient sequence first.
  */
 public final class OptimizerModels {
@@ -69,7 +72,7 @@ public final class OptimizerModels {
                 new Attribute.IntAttr("adam_mode", 1));
         Node n = g.addNode("AdamWOptimizer0", MS_DOMAIN, "AdamWOptimizer",
                 List.of(lr, step, params, g2, m1, m2), List.of("adamw.updated_flag"), attrs);
-        return finish(g, n.output(0));
+        return finish(g, n.output(0), ValueType.tensor(DataType.BOOL, 1));
     }
 
     /** An {@code SGDOptimizerV2} model: {@code p -= lr * grad}. */
@@ -79,16 +82,22 @@ public final class OptimizerModels {
         g.addInput(STEP, ValueType.tensor(DataType.INT64, 1)); // unused by SGD, but ONNX Runtime expects it
         Value params = g.addInput(PARAMS, sequenceOf(paramType));
         Value grads = g.addInput(GRADIENTS, sequenceOf(paramType));
+        g.addInput(FIRST_ORDER_MOMENTS, sequenceOf(paramType)); // ONNX Runtime's SGD keeps a "momentum0" state
         Value g2 = clipped(g, grads, config.maxGradNorm(), paramType);
         Node n = g.addNode("SGDOptimizerV2_0", MS_DOMAIN, "SGDOptimizerV2", List.of(lr, params, g2),
                 List.of("sgd.update_completed"), List.of());
-        return finish(g, n.output(0));
+        return finish(g, n.output(0), ValueType.tensor(DataType.BOOL, 1));
     }
 
-    /** Sets IR version and opsets shared by every artifact model. */
+    /**
+     * Sets what every artifact model shares: IR version {@value #IR_VERSION}, the default-domain opset
+     * ({@value #ONNX_OPSET} unless the model imports one already) and {@code com.microsoft} 1.
+     */
     static void stampArtifactModel(Model m) {
         m.setIrVersion(IR_VERSION);
-        m.opsetImports().putIfAbsent("", ONNX_OPSET);
+        if (m.opsetVersion("") < 0) { // a model's own default-domain opset is kept: its ops were checked against it
+            m.opsetImports().put("", ONNX_OPSET);
+        }
         m.opsetImports().putIfAbsent(MS_DOMAIN, 1L);
         if (m.producerName().isEmpty()) {
             m.setProducerName("ortune");
@@ -109,8 +118,8 @@ public final class OptimizerModels {
         return out;
     }
 
-    private static Model finish(Graph g, Value flag) {
-        flag.setType(ValueType.tensor(DataType.BOOL, 1));
+    private static Model finish(Graph g, Value flag, ValueType flagType) {
+        flag.setType(flagType);
         g.addOutput(flag);
         Model m = new Model(g);
         m.opsetImports().put("", ONNX_OPSET);
@@ -125,9 +134,8 @@ public final class OptimizerModels {
 
     /** Input names ONNX Runtime expects for {@code config}, in order. */
     public static List<String> inputNames(OptimizerConfig config) {
-        List<String> names = new ArrayList<>(List.of(LEARNING_RATE, STEP, PARAMS, GRADIENTS));
+        List<String> names = new ArrayList<>(List.of(LEARNING_RATE, STEP, PARAMS, GRADIENTS, FIRST_ORDER_MOMENTS));
         if (config instanceof OptimizerConfig.AdamW) {
-            names.add(FIRST_ORDER_MOMENTS);
             names.add(SECOND_ORDER_MOMENTS);
         }
         return names;

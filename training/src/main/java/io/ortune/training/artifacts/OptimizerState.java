@@ -14,7 +14,9 @@ import java.util.Objects;
 /**
  * The optimizer state of one parameter group in a training checkpoint: the step count, the initial learning rate
  * and, per trainable parameter, named state tensors. For AdamW these are {@value #MOMENTUM0} (first moment) and
- * {@value #MOMENTUM1} (second moment); SGD has none. ONNX Runtime's training API uses one group, {@value #GROUP0}.
+ * {@value #MOMENTUM1} (second moment); ONNX Runtime's SGD keeps a {@value #MOMENTUM0} it never changes (zeros).
+ * ONNX Runtime's training API uses one group, {@value #GROUP0}, and when the group has no per-parameter states it
+ * creates zero states itself.
  *
  * @param groupName           the group's name ({@value #GROUP0} for ONNX Runtime)
  * @param step                optimizer steps taken so far
@@ -76,7 +78,7 @@ public record OptimizerState(String groupName, long step, float initialLearningR
         return adamw(step, initialLearningRate, m0, m1);
     }
 
-    /** State with no per-parameter tensors (what SGD keeps). */
+    /** State with no per-parameter tensors: ONNX Runtime starts from zero moments, at this step and rate. */
     public static OptimizerState stateless(long step, float initialLearningRate) {
         return new OptimizerState(GROUP0, step, initialLearningRate, Map.of());
     }

@@ -53,12 +53,14 @@ class OptimizerModelsTest {
     void sgdReadsLearningRateParamsAndGradients() {
         Model m = OptimizerModels.sgd(OptimizerConfig.Sgd.plain(), DataType.FLOAT);
         assertThat(m.graph().inputs()).extracting(Value::name)
-                .containsExactly("learning_rate", "step", "params", "gradients");
+                .containsExactly("learning_rate", "step", "params", "gradients", "first_order_moments");
+        assertThat(OptimizerModels.inputNames(OptimizerConfig.Sgd.plain()))
+                .containsExactlyElementsOf(m.graph().inputs().stream().map(Value::name).toList());
         Node n = m.graph().nodes().get(0);
         assertThat(m.graph().nodes()).hasSize(1);
         assertThat(n.opType()).isEqualTo("SGDOptimizerV2");
         assertThat(n.inputs()).extracting(Value::name).containsExactly("learning_rate", "params", "gradients");
-        assertThat(n.output(0).type()).isEqualTo(ValueType.tensor(DataType.BOOL, 1));
+        assertThat(n.output(0).type()).isEqualTo(ValueType.tensor(DataType.BOOL, 1)); // what the kernel produces
     }
 
     @Test

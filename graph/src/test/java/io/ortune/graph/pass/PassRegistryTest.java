@@ -1,0 +1,52 @@
+package io.ortune.graph.pass;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class PassRegistryTest {
+
+    @Test
+    void builtInNames() {
+        assertThat(PassRegistry.builtIn().names()).containsExactly("dce", "fold-constants", "identity-elimination",
+                "infer-shapes", "toposort", "validate");
+    }
+
+    @Test
+    void createsPassesByName() {
+        for (String name : PassRegistry.builtIn().names()) {
+            assertThat(PassRegistry.builtIn().create(name).name()).isEqualTo(name);
+            assertThat(PassRegistry.builtIn().description(name)).isNotBlank();
+        }
+    }
+
+    @Test
+    void unknownNameListsTheKnownOnes() {
+        assertThatThrownBy(() -> PassRegistry.builtIn().create("constant-folding"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown pass 'constant-folding'; known passes: dce, fold-constants, identity-elimination, "
+                        + "infer-shapes, toposort, validate");
+    }
+
+    @Test
+    void nearMissesGetASuggestion() {
+        assertThatThrownBy(() -> PassRegistry.builtIn().create("toposrt"))
+                .hasMessageStartingWith("unknown pass 'toposrt' (did you mean 'toposort'?); known passes: dce,");
+    }
+
+    @Test
+    void otherModulesAddPasses() {
+        PassRegistry r = PassRegistry.builtIn().with("lora", "inject LoRA adapters", TopologicalSortPass::new);
+        assertThat(r.names()).contains("lora", "dce");
+        assertThat(PassRegistry.builtIn().contains("lora")).isFalse();
+        assertThatThrownBy(() -> r.with("dce", "again", DeadCodeEliminationPass::new))
+                .hasMessage("a pass named 'dce' is already registered");
+    }
+
+    @Test
+    void pipelineByNames() {
+        Pipeline p = PassRegistry.builtIn().pipeline(java.util.List.of("fold-constants", "dce", "toposort"));
+        assertThat(p.name()).isEqualTo("pipeline[fold-constants,dce,toposort]");
+    }
+}

@@ -1,0 +1,103 @@
+package io.ortune.models.arch;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One weight an architecture expects: its checkpoint name, float32 shape, how {@link ModelFactory#randomInit}
+ * initializes it, and whether a checkpoint may lack it (then it is initialized randomly, as Hugging Face does for a
+ * new task head).
+ *
+ * @param name     the checkpoint name, e.g. {@code model.layers.0.self_attn.q_proj.weight}
+ * @param shape    dimensions as stored in the checkpoint (PyTorch layout)
+ * @param init     random initialization
+ * @param optional true for a weight a checkpoint may lack (a freshly added task head)
+ */
+public record WeightSpec(String name, long[] shape, Init init, boolean optional) {
+
+    /** Hugging Face's default {@code initializer_range}. */
+    public static final double DEFAULT_STD = 0.02;
+
+    /** How a weight is initialized: normal(0, std), ones or zeros. */
+    public enum InitKind { NORMAL, ONES, ZEROS }
+
+    /** An initialization rule; {@code std} is used by {@link InitKind#NORMAL} only. */
+    public record Init(InitKind kind, double std) {
+        public Init {
+            Objects.requireNonNull(kind, "kind");
+        }
+
+        public static Init normal(double std) {
+            return new Init(InitKind.NORMAL, std);
+        }
+
+        public static Init ones() {
+            return new Init(InitKind.ONES, 0);
+        }
+
+        public static Init zeros() {
+            return new Init(InitKind.ZEROS, 0);
+        }
+    }
+
+    public WeightSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(init, "init");
+        shape = shape.clone();
+    }
+
+    /** A projection or embedding matrix, normal(0, 0.02). */
+    public static WeightSpec matrix(String name, long rows, long cols) {
+        return new WeightSpec(name, new long[] {rows, cols}, Init.normal(DEFAULT_STD), false);
+    }
+
+    /** A bias vector, zeros. */
+    public static WeightSpec bias(String name, long size) {
+        return new WeightSpec(name, new long[] {size}, Init.zeros(), false);
+    }
+
+    /** A normalization scale, ones. */
+    public static WeightSpec scale(String name, long size) {
+        return new WeightSpec(name, new long[] {size}, Init.ones(), false);
+    }
+
+    /** This spec with another normal standard deviation. */
+    public WeightSpec withStd(double std) {
+        return new WeightSpec(name, shape, Init.normal(std), optional);
+    }
+
+    /** This spec marked as one a checkpoint may lack. */
+    public WeightSpec asOptional() {
+        return new WeightSpec(name, shape, init, true);
+    }
+
+    @Override
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** Number of elements. */
+    public long elementCount() {
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WeightSpec w && name.equals(w.name) && Arrays.equals(shape, w.shape)
+                && init.equals(w.init) && optional == w.optional;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, Arrays.hashCode(shape), init, optional);
+    }
+
+    @Override
+    public String toString() {
+        return name + Arrays.toString(shape) + (optional ? " (optional)" : "");
+    }
+}

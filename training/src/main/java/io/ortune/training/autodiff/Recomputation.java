@@ -1,0 +1,106 @@
+package io.ortune.training.autodiff;
+
+import io.ortune.graph.analysis.GraphWalk;
+import io.ortune.graph.build.GraphBuilder;
+import io.ortune.graph.ir.Graph;
+import io.ortune.graph.ir.Node;
+import io.ortune.graph.ir.Value;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Activation recomputation per transformer layer (gradient checkpointing). When a gradient rule reads a forward
+ * value produced inside a layer ({@code layers.N}/{@code h.N} in the producer's node name), it gets a copy
+ * recomputed from the layer's inputs instead, made on first request, i.e. while the backward pass is at that
+ * layer. The stored activations then die with the forward pass; only values that leave the layer (its outputs,
+ * the residual stream), graph outputs, random ops (Dropout: a new mask would differ) and constants are shared.
+ */
+final class Recomputation {
+
+    private static final Set<String> NEVER_RECOMPUTE = Set.of("Dropout", "RandomNormal", "RandomUniform",
+            "RandomNormalLike", "RandomUniformLike", "Bernoulli", "Multinomial", "Constant");
+
+    private final Graph graph;
+    private final GraphBuilder b;
+    private final Map<Node, Integer> layerOf = new IdentityHashMap<>();
+    private final Set<Value> boundary = GraphWalk.identitySet();
+    private final Map<Value, Value> copies = new IdentityHashMap<>();
+    private int copiedNodes;
+
+    Recomputation(Graph graph, GraphBuilder b) {
+        this.graph = graph;
+        this.b = b;
+        for (Node n : graph.nodes()) {
+            OptionalInt layer = LayerNames.layerOf(n.name());
+            if (layer.isPresent() && n.subgraphs().isEmpty() && !NEVER_RECOMPUTE.contains(n.opType())) {
+                layerOf.put(n, layer.getAsInt());
+            }
+        }
+        boundary.addAll(graph.outputs());
+        for (Node n : graph.nodes()) {
+            for (Value in : n.inputs()) {
+                if (in != null && in.producer() != null && layerOf.containsKey(in.producer())
+                        && !layerOf.get(in.producer()).equals(layerOf.get(n))) {
+                    boundary.add(in);
+                }
+            }
+        }
+    }
+
+    /** Layers found in node names. */
+    int layerCount() {
+        return (int) layerOf.values().stream().distinct().count();
+    }
+
+    int copiedNodes() {
+        return copiedNodes;
+    }
+
+    /** The value the backward graph should read in place of forward value {@code v}. */
+    Value map(Value v) {
+        Node p = v.producer();
+        if (p == null || !layerOf.containsKey(p) || boundary.contains(v)) {
+            return v;
+        }
+        Value done = copies.get(v);
+        if (done != null) {
+            return done;
+        }
+        Node copy = copyOf(p);
+        for (int i = 0; i < p.outputs().size(); i++) {
+            copies.put(p.output(i), copy.output(i));
+        }
+        return copies.get(v);
+    }
+
+    private Node copyOf(Node p) {
+        List<Value> inputs = new ArrayList<>();
+        for (Value in : p.inputs()) {
+            inputs.add(in == null ? null : map(in));
+        }
+        String nodeName;
+        try (GraphBuilder.Scope s = b.scope("recompute" + parentPath(p.name()))) {
+            nodeName = b.names().nodeName(p.opType());
+        }
+        List<String> outs = new ArrayList<>();
+        for (int i = 0; i < p.outputs().size(); i++) {
+            outs.add(p.output(i).name().isEmpty() ? "" : b.names().outputName(nodeName, i));
+        }
+        Node c = graph.addNode(nodeName, p.domain(), p.opType(), inputs, outs, p.attributes().values());
+        for (int i = 0; i < p.outputs().size(); i++) {
+            c.output(i).setType(p.output(i).type());
+        }
+        copiedNodes++;
+        return c;
+    }
+
+    private static String parentPath(String nodeName) {
+        int slash = nodeName.lastIndexOf('/');
+        return slash <= 0 ? "" : nodeName.substring(0, slash);
+    }
+}
