@@ -91,13 +91,10 @@ def blas_info():
                                                 "OMP_NUM_THREADS", "MKL_NUM_THREADS")},
         "openblas_overrides_removed_by_reexec": os.environ.get("TORCH_BENCH_REEXEC") or None,
     }
-    for line in torch.__config__.show().splitlines():
-        if "BLAS_INFO" in line:
-            for item in line.split(","):
-                item = item.strip()
-                if item.startswith("BLAS_INFO=") or item.startswith("LAPACK_INFO="):
-                    k, v = item.split("=", 1)
-                    info["torch_" + k.lower()] = v
+    import re
+    for key in ("BLAS_INFO", "LAPACK_INFO"):
+        m = re.search(r"\b%s=([^,\s]+)" % key, torch.__config__.show())
+        info["torch_" + key.lower()] = m.group(1) if m else None
     ob = [p for p in info["loaded_libraries"] if "openblas" in os.path.basename(p).lower()]
     if ob:
         try:
@@ -135,7 +132,7 @@ def machine_info():
     except OSError:
         pass
     return {"python": platform.python_version(), "torch": torch.__version__, "cpu": cpu,
-            "logical_cpus": os.cpu_count()}
+            "logical_cpus": os.cpu_count(), "loadavg_at_start": list(os.getloadavg())}
 
 
 def rss_now_mib():
@@ -563,6 +560,10 @@ def main():
 
     torch.set_num_threads(args.threads)
     res = run_infer(args) if args.mode == "infer" else run_train(args)
+    res["loadavg_at_end"] = list(os.getloadavg())
+    if res["machine"]["loadavg_at_start"][0] > (os.cpu_count() or 1):
+        res["warning"] = ("machine was busy before the run (1-minute load average above the core count): "
+                          "figures are not representative")
     print(json.dumps(res, indent=2))
 
 

@@ -102,6 +102,9 @@ final class TensorDecoder {
     /** The raw_data the hollower left in the source buffer (see {@link WireHollower}). */
     private ByteBuffer sourceSlice(TensorProto t, UnknownFieldSet.Field ref) throws OnnxFormatException {
         List<ByteString> refs = ref.getLengthDelimitedList();
+        if (ctx.bytes() == null) {
+            throw ctx.fail("tensor '" + t.getName() + "' uses field " + Wire.SOURCE_REF + ", which ortune reserves");
+        }
         try {
             CodedInputStream in = refs.get(refs.size() - 1).newCodedInput();
             long offset = in.readUInt64();

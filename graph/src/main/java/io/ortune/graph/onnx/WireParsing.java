@@ -26,6 +26,7 @@ final class WireParsing {
         try {
             bytes = WireHollower.hollow(source, root);
         } catch (Wire.Malformed e) {
+            ctx.setBytes(null);
             bytes = new byte[source.remaining()];
             source.get(0, bytes);
         }

@@ -25,7 +25,9 @@ public final class PassRegistry {
             .with(TopologicalSortPass.NAME, "order nodes topologically (stable)", TopologicalSortPass::new)
             .with(ValidationPass.NAME, "fail when the model is invalid, listing every problem", ValidationPass::new)
             .with(IdentityEliminationPass.NAME, "bypass and remove Identity nodes", IdentityEliminationPass::new)
-            .with(ShapeInferencePass.NAME, "fill in missing output types of known ops", ShapeInferencePass::new);
+            .with(ShapeInferencePass.NAME, "fill in missing output types of known ops", ShapeInferencePass::new)
+            .with(LegacyOpsetUpgradePass.NAME, "lift a default-domain opset 1..6 model to opset 7 (oldest ONNX "
+                    + "Runtime runs)", LegacyOpsetUpgradePass::new);
 
     private final Map<String, Entry> entries;
 

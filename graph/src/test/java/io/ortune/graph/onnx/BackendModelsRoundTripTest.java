@@ -1,5 +1,6 @@
 package io.ortune.graph.onnx;
 
+import io.ortune.graph.ir.BufferData;
 import io.ortune.graph.ir.FileRegionData;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Tensor;
@@ -34,6 +35,11 @@ class BackendModelsRoundTripTest {
     void loadsAndRoundTripsInline(Path dir, @TempDir Path tmp) throws IOException {
         Model original = OnnxReader.read(dir.resolve("model.onnx"));
         assertThat(original.graph().nodes()).isNotEmpty();
+        for (Tensor t : Rebinder.tensors(original.graph())) {
+            if (t.byteSize() >= WireHollower.MIN_ALIASED && t.data() instanceof BufferData b) {
+                assertThat(b.buffer().isDirect()).as("'%s' aliases the mapped file", t.name()).isTrue();
+            }
+        }
 
         Path out = tmp.resolve("model.onnx");
         OnnxWriter.write(original, out);

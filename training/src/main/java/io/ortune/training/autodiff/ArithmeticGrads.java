@@ -37,16 +37,16 @@ final class ArithmeticGrads {
     /** y = a + b: both get g. */
     static List<Value> add(GradContext c, Node n, List<Value> gy) {
         Value g = gy.get(0);
-        return grads(c.wants(n, 0) ? c.unbroadcast(g, c.input(n, 0)) : null,
-                c.wants(n, 1) ? c.unbroadcast(g, c.input(n, 1)) : null);
+        return grads(c.wants(n, 0) ? c.unbroadcastOperand(n, 0, g) : null,
+                c.wants(n, 1) ? c.unbroadcastOperand(n, 1, g) : null);
     }
 
     /** y = a - b: a gets g, b gets -g. */
     static List<Value> sub(GradContext c, Node n, List<Value> gy) {
         Value g = gy.get(0);
         GraphBuilder b = c.builder();
-        return grads(c.wants(n, 0) ? c.unbroadcast(g, c.input(n, 0)) : null,
-                c.wants(n, 1) ? b.neg(c.unbroadcast(g, c.input(n, 1))) : null);
+        return grads(c.wants(n, 0) ? c.unbroadcastOperand(n, 0, g) : null,
+                c.wants(n, 1) ? b.neg(c.unbroadcastOperand(n, 1, g)) : null);
     }
 
     /** y = a * b: a gets g*b, b gets g*a. */
@@ -55,8 +55,8 @@ final class ArithmeticGrads {
         GraphBuilder b = c.builder();
         Value x0 = c.input(n, 0);
         Value x1 = c.input(n, 1);
-        return grads(c.wants(n, 0) ? c.unbroadcast(b.mul(g, x1), x0) : null,
-                c.wants(n, 1) ? c.unbroadcast(b.mul(g, x0), x1) : null);
+        return grads(c.wants(n, 0) ? c.unbroadcastOperand(n, 0, b.mul(g, x1)) : null,
+                c.wants(n, 1) ? c.unbroadcastOperand(n, 1, b.mul(g, x0)) : null);
     }
 
     /** y = a / b: a gets g/b, b gets -g*y/b. */
@@ -64,8 +64,8 @@ final class ArithmeticGrads {
         Value g = gy.get(0);
         GraphBuilder b = c.builder();
         Value x1 = c.input(n, 1);
-        Value ga = c.wants(n, 0) ? c.unbroadcast(b.div(g, x1), c.input(n, 0)) : null;
-        Value gb = c.wants(n, 1) ? c.unbroadcast(b.neg(b.div(b.mul(g, c.output(n, 0)), x1)), x1) : null;
+        Value ga = c.wants(n, 0) ? c.unbroadcastOperand(n, 0, b.div(g, x1)) : null;
+        Value gb = c.wants(n, 1) ? c.unbroadcastOperand(n, 1, b.neg(b.div(b.mul(g, c.output(n, 0)), x1))) : null;
         return grads(ga, gb);
     }
 
@@ -86,13 +86,13 @@ final class ArithmeticGrads {
                 Value ea = e.dtype() == a.dtype() ? e : c.castLike(e, a);
                 local = b.mul(ea, b.pow(a, b.sub(ea, c.scalar(a, 1.0))));
             }
-            ga = c.unbroadcast(b.mul(g, local), a);
+            ga = c.unbroadcastOperand(n, 0, b.mul(g, local));
         }
         Value ge = null;
         if (c.wants(n, 1)) {
             Value full = b.mul(b.mul(g, c.output(n, 0)), b.log(a));
             Value cast = e.dtype() == a.dtype() ? full : c.castLike(full, e);
-            ge = c.unbroadcast(cast, e);
+            ge = c.unbroadcastOperand(n, 1, cast);
         }
         return grads(ga, ge);
     }
@@ -101,7 +101,7 @@ final class ArithmeticGrads {
     static List<Value> sum(GradContext c, Node n, List<Value> gy) {
         List<Value> out = new ArrayList<>();
         for (int i = 0; i < n.inputCount(); i++) {
-            out.add(c.wants(n, i) ? c.unbroadcast(gy.get(0), c.input(n, i)) : null);
+            out.add(c.wants(n, i) ? c.unbroadcastOperand(n, i, gy.get(0)) : null);
         }
         return out;
     }
@@ -111,7 +111,7 @@ final class ArithmeticGrads {
         Value scaled = c.builder().div(gy.get(0), c.scalar(gy.get(0), n.inputCount()));
         List<Value> out = new ArrayList<>();
         for (int i = 0; i < n.inputCount(); i++) {
-            out.add(c.wants(n, i) ? c.unbroadcast(scaled, c.input(n, i)) : null);
+            out.add(c.wants(n, i) ? c.unbroadcastOperand(n, i, scaled) : null);
         }
         return out;
     }
@@ -134,7 +134,7 @@ final class ArithmeticGrads {
         Value share = b.div(g, count);
         List<Value> out = new ArrayList<>();
         for (int i = 0; i < n.inputCount(); i++) {
-            out.add(c.wants(n, i) ? c.unbroadcast(b.mul(share, masks.get(i)), c.input(n, i)) : null);
+            out.add(c.wants(n, i) ? c.unbroadcastOperand(n, i, b.mul(share, masks.get(i))) : null);
         }
         return out;
     }
@@ -145,8 +145,8 @@ final class ArithmeticGrads {
         GraphBuilder b = c.builder();
         Value cond = c.input(n, 0);
         Value zero = c.scalar(g, 0.0);
-        Value gx = c.wants(n, 1) ? c.unbroadcast(b.where(cond, g, zero), c.input(n, 1)) : null;
-        Value gz = c.wants(n, 2) ? c.unbroadcast(b.where(cond, zero, g), c.input(n, 2)) : null;
+        Value gx = c.wants(n, 1) ? c.unbroadcastOperand(n, 1, b.where(cond, g, zero)) : null;
+        Value gz = c.wants(n, 2) ? c.unbroadcastOperand(n, 2, b.where(cond, zero, g)) : null;
         return grads(null, gx, gz);
     }
 
@@ -173,8 +173,8 @@ final class ArithmeticGrads {
         if (c.wants(n, 0)) {
             gx = inside == null ? g : b.where(inside, g, zero);
         }
-        Value glo = c.wants(n, 1) ? c.unbroadcast(b.where(b.less(x, lo), g, zero), lo) : null;
-        Value ghi = c.wants(n, 2) ? c.unbroadcast(b.where(b.greater(x, hi), g, zero), hi) : null;
+        Value glo = c.wants(n, 1) ? c.unbroadcastOperand(n, 1, b.where(b.less(x, lo), g, zero)) : null;
+        Value ghi = c.wants(n, 2) ? c.unbroadcastOperand(n, 2, b.where(b.greater(x, hi), g, zero)) : null;
         return grads(gx, glo, ghi);
     }
 }

@@ -30,11 +30,17 @@ final class Broadcasting {
     private Broadcasting() {
     }
 
-    static Value unbroadcast(GradContext c, Value grad, Value target) {
+    /**
+     * @param others the shapes of the other operands broadcast together with {@code target} (null when not known):
+     *               an axis where none of them can be larger than the target's dim was not stretched, even when
+     *               the dims are symbolic or unknown
+     * @param exempt trailing axes that never broadcast (the matrix dims of MatMul)
+     */
+    static Value unbroadcast(GradContext c, Value grad, Value target, List<Shape> others, int exempt) {
         Shape gs = grad.shape();
         Shape ts = target.shape();
         if (gs != null && ts != null && gs.hasRank() && ts.hasRank()) {
-            Plan p = plan(gs, ts);
+            Plan p = plan(gs, ts, others, exempt);
             if (p != null) {
                 return applyStatic(c.builder(), grad, p);
             }
@@ -44,7 +50,7 @@ final class Broadcasting {
     }
 
     /** The static plan, or null when a symbolic or unknown dim leaves it open whether the target was stretched. */
-    static Plan plan(Shape grad, Shape target) {
+    static Plan plan(Shape grad, Shape target, List<Shape> others, int exempt) {
         int lead = grad.rank() - target.rank();
         if (lead < 0) {
             throw new IllegalStateException("gradient of shape " + grad + " has lower rank than its operand "
@@ -54,20 +60,45 @@ final class Broadcasting {
         for (int i = 0; i < lead; i++) {
             axes.add((long) i);
         }
-        for (int i = 0; i < target.rank(); i++) {
+        for (int i = 0; i < target.rank() - exempt; i++) {
             Dim td = target.dim(i);
             Dim gd = grad.dim(lead + i);
             if (isOne(td)) {
                 if (!isOne(gd)) {
                     axes.add((long) (lead + i));
                 }
-            } else if (td.isKnown() || isOne(gd) || td.equals(gd) && td instanceof Dim.Symbolic) {
+            } else if (td.isKnown() || isOne(gd) || td.equals(gd) && td instanceof Dim.Symbolic
+                    || !canStretch(td, target.rank() - i, others)) {
                 continue;
             } else {
                 return null;
             }
         }
         return new Plan(lead, axes.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /**
+     * Whether some other operand may have made the target's dim {@code td} (at {@code fromEnd} axes from the
+     * right) larger: one that has that axis with a dim that is not 1 and not the same symbol.
+     */
+    private static boolean canStretch(Dim td, int fromEnd, List<Shape> others) {
+        if (others == null) {
+            return true;
+        }
+        for (Shape o : others) {
+            if (o == null || !o.hasRank()) {
+                return true;
+            }
+            if (o.rank() < fromEnd) {
+                continue;
+            }
+            Dim od = o.dim(o.rank() - fromEnd);
+            boolean same = od instanceof Dim.Symbolic && od.equals(td);
+            if (!isOne(od) && !same) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isOne(Dim d) {

@@ -60,11 +60,12 @@ final class ForwardRewrites {
         for (Node n : active) {
             int needed = outputsNeeded(n, fused);
             if (needed > n.outputs().size()) {
+                String name = n.name();
                 Node replacement = withOutputs(g, b, n, needed);
                 for (int i = 0; i < n.outputs().size(); i++) {
                     moved.put(n.output(i), replacement.output(i));
                 }
-                notes.add(n.opType() + " '" + n.name() + "' now also outputs " + (needed - n.outputs().size())
+                notes.add(n.opType() + " '" + name + "' now also outputs " + (needed - n.outputs().size())
                         + " value(s) its gradient reads");
                 g.removeNode(n);
             }

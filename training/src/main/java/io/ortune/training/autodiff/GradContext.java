@@ -81,7 +81,35 @@ public final class GradContext {
 
     /** Sums {@code grad} over the axes along which {@code target} was broadcast, back to {@code target}'s shape. */
     public Value unbroadcast(Value grad, Value target) {
-        return Broadcasting.unbroadcast(this, grad, target);
+        return Broadcasting.unbroadcast(this, grad, target, null, 0);
+    }
+
+    /**
+     * The gradient of operand {@code i} of the broadcasting node {@code n}, given the gradient {@code grad} of its
+     * output: like {@link #unbroadcast}, but knowing the other operands, so an axis that none of them can
+     * stretch is left alone even when its dims are symbolic or unknown (no run-time shape arithmetic).
+     */
+    public Value unbroadcastOperand(Node n, int i, Value grad) {
+        return unbroadcastAgainst(grad, input(n, i), otherShapes(n, i), 0);
+    }
+
+    /**
+     * Like {@link #unbroadcastOperand}, ignoring the last {@code exempt} axes of every operand (MatMul's matrix
+     * dims) and taking {@code target} for the operand's value.
+     */
+    public Value unbroadcastAgainst(Value grad, Value target, List<Shape> others, int exempt) {
+        return Broadcasting.unbroadcast(this, grad, target, others, exempt);
+    }
+
+    /** The shapes of every input of {@code n} but input {@code i}. */
+    public static List<Shape> otherShapes(Node n, int i) {
+        List<Shape> out = new java.util.ArrayList<>();
+        for (int k = 0; k < n.inputCount(); k++) {
+            if (k != i && n.input(k) != null) {
+                out.add(n.input(k).shape());
+            }
+        }
+        return out;
     }
 
     /** The shape of {@code v} as an int64 vector: a constant when known statically, else a Shape node. */

@@ -50,13 +50,15 @@ final class LinearGrads {
         Value g2 = ra == 1 ? b.unsqueeze(g, -2) : rb == 1 ? b.unsqueeze(g, -1) : g;
         Value ga = null;
         if (c.wants(n, 0)) {
-            ga = c.unbroadcast(product(c, g2, false, w2, true, resultType(g2, dim(g2, -2), dim(w2, -2))), a2);
+            Value full = product(c, g2, false, w2, true, resultType(g2, dim(g2, -2), dim(w2, -2)));
+            ga = c.unbroadcastAgainst(full, a2, List.of(w2.shape()), 2);
             ga = ra == 1 ? b.squeeze(ga, 0) : ga;
         }
         Value gw = null;
         if (c.wants(n, 1)) {
-            gw = rb == 2 && ra > 2 ? flattenedWeightGrad(c, a, w, g)
-                    : c.unbroadcast(product(c, a2, true, g2, false, resultType(g2, dim(a2, -1), dim(g2, -1))), w2);
+            gw = rb == 2 && ra > 2 ? flattenedWeightGrad(c, a, w, g) : c.unbroadcastAgainst(
+                    product(c, a2, true, g2, false, resultType(g2, dim(a2, -1), dim(g2, -1))), w2,
+                    List.of(a2.shape()), 2);
             gw = rb == 1 ? b.squeeze(gw, 1) : gw;
         }
         return grads(ga, gw);
@@ -142,7 +144,7 @@ final class LinearGrads {
         Value gc = null;
         if (c.wants(n, 2)) {
             Value scaled = beta == 1f ? g : b.mul(g, c.scalar(g, beta));
-            gc = c.unbroadcast(scaled, c.input(n, 2));
+            gc = c.unbroadcastAgainst(scaled, c.input(n, 2), List.of(n.output(0).shape()), 0);
         }
         return grads(ga, gw, gc);
     }

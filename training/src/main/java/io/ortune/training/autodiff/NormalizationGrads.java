@@ -6,6 +6,7 @@ import static io.ortune.training.autodiff.GradContext.rank;
 import io.ortune.graph.build.GraphBuilder;
 import io.ortune.graph.ir.Attribute;
 import io.ortune.graph.ir.Node;
+import io.ortune.graph.ir.Shape;
 import io.ortune.graph.ir.Value;
 
 import java.util.ArrayList;
@@ -96,8 +97,9 @@ final class NormalizationGrads {
             Value meanDx = b.reduceMean(b.mul(d, xhat), axes, true);
             gx = b.mul(rstd, b.sub(b.sub(d, meanD), b.mul(xhat, meanDx)));
         }
-        Value gs = c.wants(n, 1) ? c.unbroadcast(b.mul(g, xhat), scale) : null;
-        Value gb = c.wants(n, 2) ? c.unbroadcast(g, c.input(n, 2)) : null;
+        List<Shape> xShape = List.of(n.input(0).shape());
+        Value gs = c.wants(n, 1) ? c.unbroadcastAgainst(b.mul(g, xhat), scale, xShape, 0) : null;
+        Value gb = c.wants(n, 2) ? c.unbroadcastAgainst(g, c.input(n, 2), xShape, 0) : null;
         return grads(gx, gs, gb);
     }
 
@@ -111,6 +113,6 @@ final class NormalizationGrads {
         outs.get(1).setType(scale.type());
         outs.get(2).setType(scale.type());
         return grads(c.wants(n, 0) ? outs.get(0) : null, c.wants(n, 1) ? outs.get(1) : null,
-                c.wants(n, 2) ? c.unbroadcast(outs.get(2), c.input(n, 2)) : null);
+                c.wants(n, 2) ? c.unbroadcastAgainst(outs.get(2), c.input(n, 2), List.of(scale.shape()), 0) : null);
     }
 }

@@ -3,10 +3,12 @@ package io.ortune.training.autodiff;
 import static io.ortune.training.autodiff.GradContext.grads;
 import static io.ortune.training.autodiff.GradContext.rank;
 
+import io.ortune.graph.analysis.ConstantValues;
 import io.ortune.graph.build.GraphBuilder;
 import io.ortune.graph.ir.Attribute;
 import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Node;
+import io.ortune.graph.ir.Shape;
 import io.ortune.graph.ir.Value;
 
 import java.util.ArrayList;
@@ -61,7 +63,9 @@ final class ShapeGrads {
 
     /** y = expand(x, shape): g summed back to x's shape. */
     static List<Value> expand(GradContext c, Node n, List<Value> gy) {
-        return grads(c.unbroadcast(gy.get(0), c.input(n, 0)));
+        long[] target = ConstantValues.longs(ConstantValues.of(n.input(1)));
+        List<Shape> others = target == null ? null : List.of(Shape.ofLongs(target));
+        return grads(c.unbroadcastAgainst(gy.get(0), c.input(n, 0), others, 0));
     }
 
     static List<Value> identity(GradContext c, Node n, List<Value> gy) {

@@ -51,28 +51,28 @@ class OrtArtifactInferenceTest {
         try (InferenceSession s = InferenceSession.open(files.evalModel())) {
             assertThat(s.inputNames()).containsExactly("x", "t", "W", "b");
             Map<String, Tensor> feeds = new LinkedHashMap<>();
-            feeds.put("x", Tensor.ofFloats("x", new long[] {4, 3}, LinearRegressionFixture.x()));
-            feeds.put("t", Tensor.ofFloats("t", new long[] {4, 1}, LinearRegressionFixture.t()));
+            feeds.put("x", f.xTensor());
+            feeds.put("t", f.tTensor());
             feeds.put("W", Tensor.ofFloats("W", new long[] {3, 1}, f.w0));
             feeds.put("b", Tensor.ofFloats("b", new long[] {1}, f.b0));
             Map<String, Tensor> out = s.run(feeds);
             assertThat(out.keySet()).containsExactly("loss", "y");
-            float expected = (float) LinearRegressionFixture.loss(f.w0, f.b0);
+            float expected = (float) f.loss(f.w0, f.b0);
             Close.assertAllClose("loss", new float[] {expected}, out.get("loss").toFloats(), TOL, TOL);
         }
     }
 
     @Test
     void trainingModelAccumulatesHandComputedGradientsIntoTheBuffers() {
-        double[][] g = LinearRegressionFixture.gradients(f.w0, f.b0);
+        double[][] g = f.gradients(f.w0, f.b0);
         float[] dw = toFloats(g[0]);
         float[] db = toFloats(g[1]);
         ByteBuffer wBuf = direct(new float[] {99f, 99f, 99f}); // garbage: reset must overwrite it
         ByteBuffer bBuf = direct(new float[] {99f});
         ByteBuffer reset = ByteBuffer.allocateDirect(1).put(0, (byte) 1);
         try (InferenceSession s = InferenceSession.open(files.trainingModel());
-             NativeTensor x = NativeTensor.wrap(DataType.FLOAT, new long[] {4, 3}, direct(LinearRegressionFixture.x()));
-             NativeTensor t = NativeTensor.wrap(DataType.FLOAT, new long[] {4, 1}, direct(LinearRegressionFixture.t()));
+             NativeTensor x = NativeTensor.wrap(DataType.FLOAT, new long[] {4, 3}, direct(f.x()));
+             NativeTensor t = NativeTensor.wrap(DataType.FLOAT, new long[] {4, 1}, direct(f.t()));
              NativeTensor w = NativeTensor.wrap(DataType.FLOAT, new long[] {3, 1}, direct(f.w0));
              NativeTensor b = NativeTensor.wrap(DataType.FLOAT, new long[] {1}, direct(f.b0));
              NativeTensor wg = NativeTensor.wrap(DataType.FLOAT, new long[] {3, 1}, wBuf);

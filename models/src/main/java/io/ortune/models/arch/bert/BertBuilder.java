@@ -20,6 +20,7 @@ import io.ortune.models.config.BertConfig;
  * ({@code tanh(dense(h[:, 0]))}) and the classifier. Positions are 0..sequence−1, so pad with zeros on the right.
  * The graph takes {@code token_type_ids} only when the config has more than one token type (otherwise type 0).
  */
+@SuppressWarnings("try") // module scopes are entered for their effect on node names
 public final class BertBuilder {
 
     private final BertConfig c;

@@ -14,6 +14,7 @@ import io.ortune.models.config.BertConfig;
  * One post-LayerNorm encoder layer: {@code a = LN(x + dense(attention(x)))}, then
  * {@code LN(a + dense(act(dense(a))))}.
  */
+@SuppressWarnings("try") // module scopes are entered for their effect on node names
 public final class BertLayer {
 
     private BertLayer() {

@@ -15,6 +15,7 @@ import java.util.List;
  * GPT-2 self-attention: q, k, v from the fused {@code c_attn} Conv1D (or split projections), heads, the KV cache,
  * {@code softmax(q · kᵀ / √d + mask) · v}, then {@code c_proj}.
  */
+@SuppressWarnings("try") // module scopes are entered for their effect on node names
 public final class Gpt2Attention {
 
     private Gpt2Attention() {

@@ -21,6 +21,7 @@ import java.util.OptionalInt;
  * {@code x + attn(ln_1(x))}, {@code x + mlp(ln_2(x))} with a GELU MLP, final {@code ln_f}, and the LM head tied to
  * {@code wte} (a MatMul with its transpose; no second copy) unless the config unties it.
  */
+@SuppressWarnings("try") // module scopes are entered for their effect on node names
 public final class Gpt2Builder {
 
     private final Gpt2Config c;

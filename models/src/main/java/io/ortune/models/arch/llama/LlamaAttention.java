@@ -14,6 +14,7 @@ import io.ortune.models.config.LlamaConfig;
  * after RoPE with their own (grouped) heads, repeated to the query heads, scaled dot product with the additive
  * mask, o_proj.
  */
+@SuppressWarnings("try") // module scopes are entered for their effect on node names
 public final class LlamaAttention {
 
     private LlamaAttention() {

@@ -19,6 +19,7 @@ import java.util.OptionalInt;
  * of {@code x + attn(rmsnorm(x))} then {@code x + mlp(rmsnorm(x))}, final RMSNorm, LM head (tied to the embedding or
  * not). Float32, standard ONNX opset 17.
  */
+@SuppressWarnings("try") // module scopes are entered for their effect on node names
 public final class LlamaBuilder {
 
     private final LlamaConfig c;

@@ -9,6 +9,7 @@ import io.ortune.models.arch.nn.Params;
 import io.ortune.models.config.LlamaConfig;
 
 /** The gated MLP (SwiGLU with SiLU): {@code down(act(gate(x)) · up(x))}. */
+@SuppressWarnings("try") // module scopes are entered for their effect on node names
 public final class LlamaMlp {
 
     private LlamaMlp() {

@@ -9,6 +9,7 @@ import io.ortune.models.arch.nn.Params;
  * RMSNorm, {@code x / √(mean(x²) + ε) · w}, as Pow, ReduceMean, Add, Sqrt, Div and Mul (standard ops the autodiff
  * and TensorRT read; ONNX Runtime fuses them itself).
  */
+@SuppressWarnings("try") // module scopes are entered for their effect on node names
 public final class RmsNorm {
 
     private RmsNorm() {

@@ -21,6 +21,7 @@ import java.util.List;
  * max_pos)}). Hugging Face's module additionally remembers the longest length seen across calls; the graph is
  * stateless, which gives the same result whenever lengths only grow (as in generation). {@code yarn} is refused.
  */
+@SuppressWarnings("try") // module scopes are entered for their effect on node names
 public final class Rope {
 
     /** The scaling kinds this class implements. */

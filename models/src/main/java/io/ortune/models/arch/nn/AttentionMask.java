@@ -14,6 +14,7 @@ import java.util.OptionalInt;
  * instead of NaN). Visibility is decided in boolean form first and turned into a bias once, so combined masks never
  * add two large negatives.
  */
+@SuppressWarnings("try") // module scopes are entered for their effect on node names
 public final class AttentionMask {
 
     /** {@code torch.finfo(torch.float32).min}, Hugging Face's masked-score value. */

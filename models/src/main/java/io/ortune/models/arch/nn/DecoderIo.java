@@ -13,6 +13,7 @@ import java.util.List;
  * feed (positions in the training form, a past length of 0), threads the KV cache through the layers and declares
  * the outputs. Names and dims are {@link ModelIo}'s.
  */
+@SuppressWarnings("try") // module scopes are entered for their effect on node names
 public final class DecoderIo {
 
     /** Keys and values to attend over, [batch, kv_heads, keys, head_dim]. */

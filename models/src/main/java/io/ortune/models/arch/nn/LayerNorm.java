@@ -4,6 +4,7 @@ import io.ortune.graph.build.GraphBuilder;
 import io.ortune.graph.ir.Value;
 
 /** {@code torch.nn.LayerNorm} over the last dimension, as ONNX LayerNormalization (opset 17). */
+@SuppressWarnings("try") // module scopes are entered for their effect on node names
 public final class LayerNorm {
 
     private LayerNorm() {

@@ -8,6 +8,7 @@ import io.ortune.graph.ir.Value;
  * ({@code <module>.weight}, {@code <module>.bias}) and nodes named after the module
  * ({@code /model/layers.0/self_attn/q_proj/MatMul}).
  */
+@SuppressWarnings("try") // module scopes are entered for their effect on node names
 public final class Linear {
 
     private Linear() {

@@ -1,0 +1,103 @@
+package io.ortune.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ortune.runtime.OrtRuntime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The machine and software a benchmark ran on: CPU, cores, memory, OS, Java, ONNX Runtime, PyTorch and its BLAS. */
+final class MachineInfo {
+
+    private MachineInfo() {
+    }
+
+    /** Label → value, in display order. */
+    static Map<String, String> describe(TorchPeer torch) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("CPU", lscpu("Model name") + " (lscpu), " + Runtime.getRuntime().availableProcessors()
+                + " logical CPUs, " + lscpu("Thread(s) per core") + " thread(s) per core");
+        m.put("RAM", memTotal());
+        m.put("OS", osName());
+        m.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        m.put("ONNX Runtime", OrtRuntime.get().version() + " (CPU execution provider, via JavaCPP presets)");
+        if (torch.json() != null) {
+            JsonNode blas = torch.json().path("blas");
+            JsonNode ob = blas.path("openblas");
+            m.put("PyTorch", torch.json().path("machine").path("torch").asText() + " eager, Python "
+                    + torch.json().path("machine").path("python").asText());
+            m.put("PyTorch BLAS", blas.path("torch_blas_info").asText("?") + ": " + ob.path("config").asText("?")
+                    + ", core " + ob.path("corename").asText("?") + ", " + ob.path("parallel").asText("?") + " ("
+                    + blas.path("libblas_so_3").asText("?") + ")");
+        } else {
+            m.put("PyTorch", torch.skipped());
+        }
+        m.put("Load average at start", loadAverage());
+        return m;
+    }
+
+    static String lscpu(String field) {
+        try {
+            Process p = new ProcessBuilder("lscpu").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            for (String line : out.split("\n")) {
+                if (line.startsWith(field + ":")) {
+                    return line.substring(field.length() + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            return "? (lscpu failed: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "?";
+    }
+
+    private static String memTotal() {
+        String kb = field(Path.of("/proc/meminfo"), "MemTotal:");
+        if (kb == null) {
+            return "?";
+        }
+        long k = Long.parseLong(kb.replace("kB", "").trim());
+        return String.format(Locale.ROOT, "%.1f GiB", k / 1024.0 / 1024.0);
+    }
+
+    private static String osName() {
+        String pretty = field(Path.of("/etc/os-release"), "PRETTY_NAME=");
+        String name = pretty == null ? System.getProperty("os.name") : pretty.replace("\"", "");
+        return name + ", kernel " + System.getProperty("os.version");
+    }
+
+    static String loadAverage() {
+        String s = readOrNull(Path.of("/proc/loadavg"));
+        return s == null ? "?" : String.join(" ", java.util.Arrays.copyOf(s.trim().split(" "), 3))
+                + " (1, 5, 15 min)";
+    }
+
+    private static String field(Path file, String prefix) {
+        String s = readOrNull(file);
+        if (s == null) {
+            return null;
+        }
+        for (String line : s.split("\n")) {
+            if (line.startsWith(prefix)) {
+                return line.substring(prefix.length()).trim();
+            }
+        }
+        return null;
+    }
+
+    private static String readOrNull(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
