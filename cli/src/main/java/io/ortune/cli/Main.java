@@ -16,6 +16,9 @@ import picocli.CommandLine.Option;
             InspectCommand.class,
             ConvertCommand.class,
             RunCommand.class,
+            BuildCommand.class,
+            GenerateCommand.class,
+            BenchGenerateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * @param skipped why there is no PyTorch column (null when there is one)
  * @param command the command line, for the report
  */
-record TorchPeer(JsonNode json, String skipped, String command) {
+public record TorchPeer(JsonNode json, String skipped, String command) {
 
     private static final List<String> OVERRIDES = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
 
@@ -91,7 +91,7 @@ record TorchPeer(JsonNode json, String skipped, String command) {
     }
 
     /** {@code models.<name>} of the script's output, or null. */
-    JsonNode model(String name) {
+    public JsonNode model(String name) {
         return json == null ? null : json.path("models").get(name);
     }
 }

@@ -24,8 +24,9 @@ import org.bytedeco.onnxruntime.OrtValue;
  * {@link TrainingSession}s, save it back.
  *
  * <p>Training sessions read and update the parameters held here, so the state must outlive them: closing it while a
- * session still uses it is allowed, and the native release then happens when the last such session closes. Not
- * thread-safe; use it from the thread that drives training.
+ * session still uses it is allowed, and the native release then happens when the last such session closes. Reading
+ * or updating single parameters needs an open session over the state (an ONNX Runtime rule). Not thread-safe; use it
+ * from the thread that drives training.
  */
 public final class CheckpointState implements AutoCloseable {
 
@@ -92,8 +93,12 @@ public final class CheckpointState implements AutoCloseable {
         }
     }
 
-    /** A copy of the parameter {@code name}. */
+    /**
+     * A copy of the parameter {@code name}. Only while a {@link TrainingSession} uses this checkpoint: ONNX Runtime
+     * copies parameters through that session's data transfer manager.
+     */
     public Tensor parameter(String name) {
+        requireSession("read parameter '" + name + "'");
         OrtValue v = new OrtValue();
         Statuses.check(rt.api(), rt.trainingApi().GetParameter(requireOpen(), name, rt.allocator(), v),
                 () -> "reading parameter '" + name + "' of " + label);
@@ -102,8 +107,12 @@ public final class CheckpointState implements AutoCloseable {
         }
     }
 
-    /** Replaces the values of parameter {@code name}; type and shape must match the parameter's. */
+    /**
+     * Replaces the values of parameter {@code name}; type and shape must match the parameter's. Only while a
+     * {@link TrainingSession} uses this checkpoint, as for {@link #parameter}.
+     */
     public void updateParameter(String name, Tensor value) {
+        requireSession("update parameter '" + name + "'");
         try (NativeTensor t = NativeTensor.fromTensor(value)) {
             Statuses.check(rt.api(), rt.trainingApi().UpdateParameter(requireOpen(), name, t.handle()),
                     () -> "updating parameter '" + name + "' of " + label + " with " + t);
@@ -160,6 +169,14 @@ public final class CheckpointState implements AutoCloseable {
             throw new IllegalStateException("checkpoint " + label + " is closed");
         }
         return handle;
+    }
+
+    private void requireSession(String action) {
+        requireOpen();
+        if (sessions == 0) {
+            throw new IllegalStateException("cannot " + action + " of " + label + " with no open TrainingSession "
+                    + "over it: ONNX Runtime copies parameters through a session (create one first)");
+        }
     }
 
     /** A training session starts using this state. */

@@ -140,17 +140,21 @@ class TrainingSessionTest {
     }
 
     @Test
-    void checkpointParametersCanBeReadAndUpdatedDirectly() throws Exception {
+    void checkpointParametersCanBeReadAndUpdatedWhileASessionIsOpen() throws Exception {
         try (CheckpointState ckpt = CheckpointState.fromBytes(TrainingArtifacts.checkpoint(new float[] {4, 5}))) {
-            assertThat(ckpt.parameter(TrainingArtifacts.PARAM).toFloats()).containsExactly(4, 5);
-            ckpt.updateParameter(TrainingArtifacts.PARAM, Tensor.ofFloats("w", new long[] {2}, -1, 1));
-            assertThat(ckpt.parameter(TrainingArtifacts.PARAM).toFloats()).containsExactly(-1, 1);
+            assertThatThrownBy(() -> ckpt.parameter(TrainingArtifacts.PARAM))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("no open TrainingSession");
             try (TrainingSession s = TrainingSession.fromBytes(ckpt, TrainingArtifacts.trainModel(), null, null,
                     SessionOptions.defaults())) {
+                assertThat(ckpt.parameter(TrainingArtifacts.PARAM).toFloats()).containsExactly(4, 5);
+                ckpt.updateParameter(TrainingArtifacts.PARAM, Tensor.ofFloats("w", new long[] {2}, -1, 1));
+                assertThat(ckpt.parameter(TrainingArtifacts.PARAM).toFloats()).containsExactly(-1, 1);
                 assertThat(loss(s.trainStep(x(1, 1)))).isZero();
                 assertThatThrownBy(() -> s.evalStep(x(1, 1))).isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("without an eval model");
             }
+            assertThatThrownBy(() -> ckpt.updateParameter(TrainingArtifacts.PARAM,
+                    Tensor.ofFloats("w", new long[] {2}, 0, 0))).isInstanceOf(IllegalStateException.class);
         }
     }
 
@@ -176,7 +180,9 @@ class TrainingSessionTest {
         OrtException garbage = catchThrowableOfType(OrtException.class,
                 () -> CheckpointState.fromBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
         assertThat(garbage.context()).startsWith("loading in-memory checkpoint");
-        try (CheckpointState ckpt = CheckpointState.fromBytes(TrainingArtifacts.checkpoint(new float[] {4, 5}))) {
+        try (CheckpointState ckpt = CheckpointState.fromBytes(TrainingArtifacts.checkpoint(new float[] {4, 5}));
+             TrainingSession s = TrainingSession.fromBytes(ckpt, TrainingArtifacts.trainModel(), null, null,
+                     SessionOptions.defaults())) {
             OrtException missing = catchThrowableOfType(OrtException.class, () -> ckpt.parameter("nope"));
             assertThat(missing.getMessage()).contains("reading parameter 'nope'").contains("nope");
             OrtException wrongShape = catchThrowableOfType(OrtException.class, () -> ckpt.updateParameter(

@@ -80,7 +80,7 @@ final class ExternalDataResolver {
             throw ctx.fail("tensor '" + tensorName + "' has external data location '" + location
                     + "', which leads out of the model's folder " + folder + "; refusing to read it");
         }
-        if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS) && !Files.exists(candidate)) {
+        if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
             throw ctx.fail("external data file " + candidate + " of tensor '" + tensorName
                     + "' (location '" + location + "') does not exist");
         }

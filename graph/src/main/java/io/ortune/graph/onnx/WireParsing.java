@@ -5,7 +5,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -37,8 +36,6 @@ final class WireParsing {
             return parser.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
             throw ctx.fail("not a valid " + what + " (truncated or corrupt file?): " + e.getMessage() + hint, e);
-        } catch (IOException e) {
-            throw ctx.fail("cannot parse: " + e.getMessage(), e);
         }
     }
 }

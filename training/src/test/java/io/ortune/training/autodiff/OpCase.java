@@ -36,6 +36,15 @@ record OpCase(String name, int opset, DataType dtype, List<Input> inputs, Body b
         return new OpCase(n, opset, dtype, inputs, body, tolerance, options);
     }
 
+    OpCase withBody(Body b) {
+        return new OpCase(name, opset, dtype, inputs, b, tolerance, options);
+    }
+
+    /** The same case in float32, with float32's default tolerance. */
+    OpCase asFloat32() {
+        return new OpCase(name, opset, DataType.FLOAT, inputs, body, Tolerance.FLOAT, options);
+    }
+
     OpCase withTolerance(Tolerance t) {
         return new OpCase(name, opset, dtype, inputs, body, t, options);
     }
