@@ -155,12 +155,24 @@ final class BuildCommand implements Callable<Integer> {
         return "from " + config + (randomInit ? " with random weights (seed " + seed + ")" : " and " + weights);
     }
 
+    /** Value names, with the per-layer cache names folded: {@code past_key_values.{0..4}.key|value}. */
     private static String names(java.util.List<io.ortune.graph.ir.Value> values) {
-        if (values.size() <= 4) {
-            return String.join(", ", values.stream().map(io.ortune.graph.ir.Value::name).toList());
+        java.util.List<String> plain = new java.util.ArrayList<>();
+        java.util.Map<String, Integer> cache = new java.util.LinkedHashMap<>();
+        for (io.ortune.graph.ir.Value v : values) {
+            String n = v.name();
+            String prefix = n.startsWith("past_key_values.") ? "past_key_values" : n.startsWith("present.") ? "present"
+                    : null;
+            if (prefix != null && (n.endsWith(".key") || n.endsWith(".value"))) {
+                cache.merge(prefix, 1, Integer::sum);
+            } else {
+                plain.add(n);
+            }
         }
-        return values.get(0).name() + ", " + values.get(1).name() + ", " + values.get(2).name() + " and "
-                + (values.size() - 3) + " more";
+        for (java.util.Map.Entry<String, Integer> e : cache.entrySet()) {
+            plain.add(e.getKey() + ".{0.." + (e.getValue() / 2 - 1) + "}.key|value");
+        }
+        return String.join(", ", plain);
     }
 
     static String megabytes(long bytes) {

@@ -73,23 +73,26 @@ public final class CheckpointState implements AutoCloseable {
 
     /**
      * Saves the checkpoint to {@code file}, through a temporary file in the same folder renamed into place, so a
-     * failure never leaves a half-written checkpoint behind.
+     * failure never leaves a half-written checkpoint behind. A large checkpoint's external data file (ONNX Runtime
+     * writes it next to the checkpoint, named after it plus {@code .data}) is moved along.
      */
     public void save(Path file, boolean includeOptimizerState) {
         Path target = file.toAbsolutePath();
         Path temp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path tempData = temp.resolveSibling(temp.getFileName() + ".data");
         try (BytePointer path = NativeSessionOptions.path(temp)) {
             Statuses.check(rt.api(), rt.trainingApi().SaveCheckpoint(requireOpen(), path, includeOptimizerState),
                     () -> "saving checkpoint to " + file);
+            if (Files.exists(tempData)) {
+                Files.move(tempData, target.resolveSibling(target.getFileName() + ".data"),
+                        StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move the saved checkpoint " + temp + " to " + target, e);
         } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // best effort: the temporary file is only left behind when the save failed
-            }
+            AtomicSave.deleteQuietly(temp);
+            AtomicSave.deleteQuietly(tempData);
         }
     }
 
@@ -131,7 +134,7 @@ public final class CheckpointState implements AutoCloseable {
         } else {
             data = new BytePointer(((CheckpointProperty.StringValue) value).value(), StandardCharsets.UTF_8);
         }
-        try (Pointer p = data; BytePointer n = new BytePointer(name)) {
+        try (Pointer p = data; BytePointer n = new BytePointer(name, StandardCharsets.UTF_8)) {
             Statuses.check(rt.api(), t.AddProperty(requireOpen(), n, value.ortType(), p), ctx);
         }
     }
@@ -139,7 +142,7 @@ public final class CheckpointState implements AutoCloseable {
     /** The property {@code name}; ONNX Runtime reports an unknown name as an error. */
     public CheckpointProperty property(String name) {
         OrtTrainingApi t = rt.trainingApi();
-        try (BytePointer n = new BytePointer(name); IntPointer type = new IntPointer(1);
+        try (BytePointer n = new BytePointer(name, StandardCharsets.UTF_8); IntPointer type = new IntPointer(1);
              PointerPointer<Pointer> value = new PointerPointer<>(1)) {
             Statuses.check(rt.api(), t.GetProperty(requireOpen(), n, rt.allocator(), type, value),
                     () -> "reading property '" + name + "' of " + label);

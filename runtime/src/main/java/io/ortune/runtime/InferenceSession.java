@@ -2,6 +2,7 @@ package io.ortune.runtime;
 
 import io.ortune.graph.ir.Tensor;
 import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,10 +52,10 @@ public final class InferenceSession implements AutoCloseable {
             throw e;
         }
         for (ValueInfo v : inputs) {
-            cNames.computeIfAbsent(v.name(), BytePointer::new);
+            cNames.computeIfAbsent(v.name(), n -> new BytePointer(n, StandardCharsets.UTF_8));
         }
         for (ValueInfo v : outputs) {
-            cNames.computeIfAbsent(v.name(), BytePointer::new);
+            cNames.computeIfAbsent(v.name(), n -> new BytePointer(n, StandardCharsets.UTF_8));
         }
     }
 
@@ -266,7 +267,7 @@ public final class InferenceSession implements AutoCloseable {
     private BytePointer cName(String name, List<BytePointer> temporary) {
         BytePointer p = cNames.get(name);
         if (p == null) {
-            p = new BytePointer(name);
+            p = new BytePointer(name, StandardCharsets.UTF_8);
             temporary.add(p);
         }
         return p;

@@ -16,6 +16,9 @@ import org.bytedeco.onnxruntime.OrtSessionOptions;
  */
 final class NativeSessionOptions implements AutoCloseable {
 
+    private static final String CUDA_HINT = "CUDA needs an NVIDIA GPU with its driver, CUDA 13 and cuDNN 9 on the "
+            + "library path; otherwise use ExecutionProvider.CPU";
+
     private final OrtRuntime rt;
     private OrtSessionOptions handle;
 
@@ -98,7 +101,7 @@ final class NativeSessionOptions implements AutoCloseable {
                     "adding the CUDA execution provider (device " + deviceId + ")");
         } catch (OrtException e) {
             throw new RuntimeUnavailableException(cudaRequested(what) + " (device " + deviceId
-                    + "), but its provider could not be set up: " + e.getMessage(), e);
+                    + "), but its provider could not be set up: " + e.getMessage() + ". " + CUDA_HINT, e);
         } finally {
             if (!cuda.isNull()) {
                 api.ReleaseCUDAProviderOptions().call(cuda);
@@ -122,7 +125,7 @@ final class NativeSessionOptions implements AutoCloseable {
         if (e.errorCode() == OrtErrorCode.EP_FAIL || m.contains("cuda") || m.contains("cudnn")
                 || m.contains("cublas")) {
             return new RuntimeUnavailableException(cudaRequested(what) + " (device " + o.cudaDeviceId()
-                    + "), but ONNX Runtime could not use it: " + e.getMessage(), e);
+                    + "), but ONNX Runtime could not use it: " + e.getMessage() + ". " + CUDA_HINT, e);
         }
         return e;
     }

@@ -196,12 +196,12 @@ public final class NativeTensor implements AutoCloseable {
      */
     public ByteBuffer buffer() {
         requireNumeric();
-        long n = byteSize();
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalStateException("tensor " + this + " has " + n + " bytes, over what one Java buffer can view");
-        }
         if (backing instanceof ByteBuffer b) {
             return b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        }
+        long n = ortByteSize();
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalStateException("tensor " + this + " has " + n + " bytes, over what one Java buffer can view");
         }
         if (n == 0) {
             return ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);
@@ -209,6 +209,14 @@ public final class NativeTensor implements AutoCloseable {
         Pointer data = new Pointer();
         Statuses.check(rt.api(), rt.api().GetTensorMutableData(handle(), data), () -> "reading the data of " + this);
         return new BytePointer(data).capacity(n).limit(n).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The data size ONNX Runtime itself computes for the value. */
+    long ortByteSize() {
+        try (SizeTPointer n = new SizeTPointer(1)) {
+            Statuses.check(rt.api(), rt.api().GetTensorSizeInBytes(handle(), n), () -> "reading the size of " + this);
+            return n.get();
+        }
     }
 
     /** The elements of a string tensor, copied out. */
@@ -238,6 +246,20 @@ public final class NativeTensor implements AutoCloseable {
         byte[] bytes = new byte[src.remaining()];
         src.get(bytes);
         return Tensor.ofBytes(name, dtype, dims, bytes);
+    }
+
+    /** The element type ONNX Runtime itself reports for the value (tests check the type mapping with it). */
+    DataType ortElementType() {
+        OrtApi api = rt.api();
+        OrtTensorTypeAndShapeInfo info = new OrtTensorTypeAndShapeInfo();
+        Statuses.check(api, api.GetTensorTypeAndShape(handle(), info), () -> "reading the type of " + this);
+        try {
+            int[] type = new int[1];
+            Statuses.check(api, api.GetTensorElementType(info, type), () -> "reading the type of " + this);
+            return ElementTypes.fromOrt(type[0]);
+        } finally {
+            api.ReleaseTensorTypeAndShapeInfo(info);
+        }
     }
 
     /** The native value; fails once closed. */

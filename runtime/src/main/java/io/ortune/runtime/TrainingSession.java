@@ -3,6 +3,7 @@ package io.ortune.runtime;
 import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Tensor;
 import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -319,25 +320,29 @@ public final class TrainingSession implements AutoCloseable {
 
     /**
      * Writes an inference model: the eval model (re-read from its file, so the session must have been created from
-     * files) with the current parameters baked in as initializers, keeping {@code graphOutputNames} as outputs.
+     * files) with the current parameters baked in as initializers, keeping {@code graphOutputNames} as outputs. The
+     * file is written under a temporary name and renamed into place.
      */
     public synchronized void exportModelForInferencing(Path inferenceModel, List<String> graphOutputNames) {
-        List<BytePointer> names = new ArrayList<>();
-        try (BytePointer path = NativeSessionOptions.path(inferenceModel);
-             PointerPointer<BytePointer> cNames = new PointerPointer<>(Math.max(1, graphOutputNames.size()))) {
-            for (int i = 0; i < graphOutputNames.size(); i++) {
-                BytePointer n = new BytePointer(graphOutputNames.get(i));
-                names.add(n);
-                cNames.put(i, n);
+        OrtTrainingSession s = requireOpen();
+        AtomicSave.write(inferenceModel, temp -> {
+            List<BytePointer> names = new ArrayList<>();
+            try (BytePointer path = NativeSessionOptions.path(temp);
+                 PointerPointer<BytePointer> cNames = new PointerPointer<>(Math.max(1, graphOutputNames.size()))) {
+                for (int i = 0; i < graphOutputNames.size(); i++) {
+                    BytePointer n = new BytePointer(graphOutputNames.get(i), StandardCharsets.UTF_8);
+                    names.add(n);
+                    cNames.put(i, n);
+                }
+                Statuses.check(rt.api(), rt.trainingApi().ExportModelForInferencing(s, path, graphOutputNames.size(),
+                        cNames), () -> "exporting " + label + " for inference to " + inferenceModel + " (outputs "
+                        + graphOutputNames + ")");
+            } finally {
+                for (BytePointer n : names) {
+                    n.close();
+                }
             }
-            Statuses.check(rt.api(), rt.trainingApi().ExportModelForInferencing(requireOpen(), path,
-                    graphOutputNames.size(), cNames), () -> "exporting " + label + " for inference to "
-                    + inferenceModel + " (outputs " + graphOutputNames + ")");
-        } finally {
-            for (BytePointer n : names) {
-                n.close();
-            }
-        }
+        });
     }
 
     // ---- lifetime ----------------------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ class ErrorsTest {
     void wrongFixedDimension() {
         OrtException e = catchThrowableOfType(OrtException.class, () -> add.run(Map.of(
                 "a", floats("a", new long[] {1, 3}, 1, 2, 3), "b", floats("b", new long[] {1, 3}, 1, 2, 3))));
-        assertThat(e.ortMessage()).contains("Got invalid dimensions for input: a");
+        assertThat(e.ortMessage()).contains("Got invalid dimensions for input: ").contains("Got: 3 Expected: 2");
     }
 
     @Test

@@ -52,6 +52,36 @@ class InferenceSessionTest {
     }
 
     @Test
+    void describesSequenceInputs() {
+        try (InferenceSession s = InferenceSession.fromBytes(TrainingArtifacts.optimizerModel())) {
+            assertThat(s.inputNames()).containsExactly("learning_rate", "step", "params", "gradients",
+                    "first_order_moments", "second_order_moments");
+            assertThat(s.inputs().get(1).elementType()).isEqualTo(DataType.INT64);
+            ValueInfo params = s.inputs().get(2);
+            assertThat(params.kind()).isEqualTo(ValueInfo.Kind.SEQUENCE);
+            assertThat(params.isTensor()).isFalse();
+            assertThat(params.elementType()).isEqualTo(DataType.UNDEFINED);
+            assertThat(params.toString()).isEqualTo("params: sequence");
+        }
+    }
+
+    @Test
+    void mapsElementTypesWhereOnnxAndOrtNumberThemDifferently() {
+        // ONNX numbers UINT2 = 25, INT2 = 26; ONNX Runtime 1.24 creates tensors from those numbers but reports them
+        // back as 24 and 25 (its C enum). Each type must survive the round trip, with ORT's own byte size.
+        for (DataType t : new DataType[] {DataType.UINT2, DataType.INT2, DataType.INT4, DataType.UINT4,
+                DataType.FLOAT8E4M3FN, DataType.FLOAT4E2M1, DataType.BFLOAT16, DataType.BOOL, DataType.UINT64}) {
+            try (NativeTensor n = NativeTensor.allocate(t, new long[] {5})) {
+                assertThat(n.ortElementType()).as("%s as ONNX Runtime reports it", t).isEqualTo(t);
+                assertThat(n.ortByteSize()).as("%s bytes as ONNX Runtime counts them", t).isEqualTo(t.byteSize(5));
+                assertThat(n.buffer().remaining()).isEqualTo(t.byteSize(5));
+            }
+        }
+        assertThatThrownBy(() -> NativeTensor.allocate(DataType.FLOAT8E8M0, new long[] {1}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("float8e8m0");
+    }
+
+    @Test
     void addsFloats() {
         try (InferenceSession s = InferenceSession.fromBytes(TestModels.binary("Add", DataType.FLOAT, DataType.FLOAT,
                 "batch", 3))) {

@@ -183,6 +183,7 @@ class TrainingSessionTest {
         try (CheckpointState ckpt = CheckpointState.fromBytes(TrainingArtifacts.checkpoint(new float[] {4, 5}));
              TrainingSession s = TrainingSession.fromBytes(ckpt, TrainingArtifacts.trainModel(), null, null,
                      SessionOptions.defaults())) {
+            assertThat(s.trainInputNames()).containsExactly("x");
             OrtException missing = catchThrowableOfType(OrtException.class, () -> ckpt.parameter("nope"));
             assertThat(missing.getMessage()).contains("reading parameter 'nope'").contains("nope");
             OrtException wrongShape = catchThrowableOfType(OrtException.class, () -> ckpt.updateParameter(

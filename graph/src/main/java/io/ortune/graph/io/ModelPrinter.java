@@ -18,6 +18,7 @@ import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -192,7 +193,7 @@ public final class ModelPrinter {
 
     private String tensor(Tensor t) {
         StringBuilder s = new StringBuilder(t.dtype().onnxName());
-        s.append(java.util.Arrays.toString(t.dims()).replace(" ", ""));
+        s.append(Arrays.toString(t.dims()).replace(" ", ""));
         s.append(' ').append(t.byteSize()).append(" bytes");
         if (hashTensorData) {
             s.append(" #").append(contentHash(t));

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -57,7 +58,7 @@ public final class NpyFiles {
             head.flip();
             byte[] magic = new byte[Math.min(6, head.remaining())];
             head.get(magic);
-            if (head.remaining() < 4 || !java.util.Arrays.equals(magic, MAGIC)) {
+            if (head.remaining() < 4 || !Arrays.equals(magic, MAGIC)) {
                 throw new NpyFormatException(file, "not a NumPy .npy file (no \\x93NUMPY magic)");
             }
             int major = head.get() & 0xff;
@@ -92,7 +93,7 @@ public final class NpyFiles {
             long expected = dtype.byteSize(elements);
             long actual = ch.size() - dataStart;
             if (actual != expected) {
-                throw new NpyFormatException(file, "shape " + java.util.Arrays.toString(dims) + " of " + dtype.onnxName()
+                throw new NpyFormatException(file, "shape " + Arrays.toString(dims) + " of " + dtype.onnxName()
                         + " needs " + expected + " data bytes but the file has " + actual);
             }
             if (expected > Integer.MAX_VALUE) {

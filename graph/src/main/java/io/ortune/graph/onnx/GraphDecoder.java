@@ -43,6 +43,31 @@ final class GraphDecoder {
         Scope scope = new Scope(outer);
         String where = parent == null ? "main graph" : "subgraph '" + gp.getName() + "'";
 
+        declareInputs(gp, g, scope, where);
+        List<Node> nodes = new ArrayList<>(gp.getNodeCount());
+        for (NodeProto np : gp.getNodeList()) {
+            Node n = g.addNode(np.getName(), np.getDomain(), np.getOpType(), List.of(), np.getOutputList(), null);
+            n.setOverload(np.getOverload());
+            n.setDocString(np.getDocString());
+            putAll(n.metadataProps(), np.getMetadataPropsList());
+            for (Value out : n.outputs()) {
+                scope.define(out);
+            }
+            nodes.add(n);
+        }
+        // Linked only once every node exists: inputs may name later nodes' outputs; subgraphs see everything.
+        for (int i = 0; i < nodes.size(); i++) {
+            linkNode(gp.getNode(i), nodes.get(i), g, scope, where);
+        }
+        declareOutputs(gp, g, scope, where);
+        g.setUnmodeled(Residuals.of(gp.toBuilder()
+                .clearNode().clearName().clearInitializer().clearDocString().clearInput().clearOutput()
+                .clearValueInfo().clearMetadataProps().build()));
+        return g;
+    }
+
+    /** Initializers, then inputs (an input naming an initializer is that same value, as IR &lt; 4 wrote). */
+    private void declareInputs(GraphProto gp, Graph g, Scope scope, String where) throws OnnxFormatException {
         for (TensorProto tp : gp.getInitializerList()) {
             Tensor t = tensors.decode(tp);
             if (t.name().isEmpty()) {
@@ -54,10 +79,8 @@ final class GraphDecoder {
             scope.define(g.addInitializer(t));
         }
         for (ValueInfoProto vi : gp.getInputList()) {
-            Value init = g.initializer(vi.getName());
-            Value v;
-            if (init != null) {
-                v = init;
+            Value v = g.initializer(vi.getName());
+            if (v != null) {
                 g.addInput(v);
             } else {
                 v = g.addInput(vi.getName(), null);
@@ -72,22 +95,10 @@ final class GraphDecoder {
                 scope.define(new Value(name, null));
             }
         }
+    }
 
-        List<Node> nodes = new ArrayList<>(gp.getNodeCount());
-        for (NodeProto np : gp.getNodeList()) {
-            Node n = g.addNode(np.getName(), np.getDomain(), np.getOpType(), List.of(), np.getOutputList(), null);
-            n.setOverload(np.getOverload());
-            n.setDocString(np.getDocString());
-            putAll(n.metadataProps(), np.getMetadataPropsList());
-            for (Value out : n.outputs()) {
-                scope.define(out);
-            }
-            nodes.add(n);
-        }
-        for (int i = 0; i < nodes.size(); i++) {
-            linkNode(gp.getNode(i), nodes.get(i), g, scope, where);
-        }
-
+    /** Value infos (types of inner values), then outputs, which may also be values of enclosing graphs. */
+    private void declareOutputs(GraphProto gp, Graph g, Scope scope, String where) throws OnnxFormatException {
         for (ValueInfoProto vi : gp.getValueInfoList()) {
             Value v = scope.local(vi.getName());
             if (v == null) {
@@ -108,10 +119,6 @@ final class GraphDecoder {
             }
             g.addOutput(v);
         }
-        g.setUnmodeled(Residuals.of(gp.toBuilder()
-                .clearNode().clearName().clearInitializer().clearDocString().clearInput().clearOutput()
-                .clearValueInfo().clearMetadataProps().build()));
-        return g;
     }
 
     private void linkNode(NodeProto np, Node n, Graph g, Scope scope, String where) throws OnnxFormatException {
@@ -141,7 +148,7 @@ final class GraphDecoder {
                 .clearAttribute().addAllAttribute(residual).clearDocString().clearMetadataProps().build()));
     }
 
-    private void applyValueInfo(ValueInfoProto vi, io.ortune.graph.ir.Value v) {
+    private void applyValueInfo(ValueInfoProto vi, Value v) {
         ValueInfoProto.Builder rest = vi.toBuilder().clearName().clearDocString();
         if (vi.hasType()) {
             ValueType type = TypeCodec.decode(vi.getType());

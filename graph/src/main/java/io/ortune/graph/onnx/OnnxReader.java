@@ -16,10 +16,10 @@ import java.nio.file.StandardOpenOption;
  * Reads {@code .onnx} files into the IR.
  *
  * <p>The file is memory-mapped and its tensor payloads are not copied: every large {@code raw_data} becomes a
- * {@link io.ortune.graph.ir.BufferData} over the mapping, so weights are paged in only when used (protobuf parses
- * the rest; see {@link WireHollower}). External data is
- * not read at all: those tensors get a lazy {@link io.ortune.graph.ir.FileRegionData} after their location was
- * checked to lie inside the model's folder. What the IR does not model is kept as
+ * {@link io.ortune.graph.ir.BufferData} over the mapping, so weights are paged in only when used (protobuf-java 4.x
+ * would copy a mapped buffer onto the heap, so the payloads are cut out of what protobuf parses and referenced
+ * in place). External data is not read at all: those tensors get a lazy {@link io.ortune.graph.ir.FileRegionData}
+ * after their location was checked to lie inside the model's folder. What the IR does not model is kept as
  * {@link io.ortune.graph.ir.Unmodeled} bytes at every level, so {@link OnnxWriter} writes it back.
  *
  * <pre>{@code

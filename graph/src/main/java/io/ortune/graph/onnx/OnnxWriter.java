@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  * <p>Nothing is written in place: the model (and its side file) go to temporary files in the target folder, are
  * forced to disk, and only then renamed over the targets; on any failure the temporary files are deleted and an
  * existing model at the target is left as it was. Tensor bytes are streamed, never gathered in memory: inline data
- * is streamed into the protobuf output ({@link WireFiller}), external data copied file to file (also from the
+ * is streamed into the protobuf output as it is written, external data copied file to file (also from the
  * external data of the model that was read, which the new file never refers to).
  *
  * <pre>{@code

@@ -68,8 +68,10 @@ final class TensorDecoder {
             }
             return external(t, dtype == DataType.UNDEFINED ? -1 : dtype.byteSize(elements));
         }
+        UnknownFieldSet.Field ref = t.getUnknownFields().getField(Wire.SOURCE_REF);
+        boolean hollowed = !ref.getLengthDelimitedList().isEmpty();
         if (dtype == DataType.STRING) {
-            if (t.hasRawData()) {
+            if (t.hasRawData() || hollowed) {
                 throw ctx.fail("STRING tensor '" + name + "' uses raw_data; strings must be in string_data");
             }
             List<byte[]> strings = new ArrayList<>(t.getStringDataCount());
@@ -82,8 +84,7 @@ final class TensorDecoder {
             }
             return new StringData(strings);
         }
-        UnknownFieldSet.Field ref = t.getUnknownFields().getField(Wire.SOURCE_REF);
-        if (!ref.getLengthDelimitedList().isEmpty()) {
+        if (hollowed) {
             return new BufferData(sourceSlice(t, ref));
         }
         if (t.hasRawData()) {

@@ -46,7 +46,7 @@ final class TensorEncoder {
     /** Encodes an initializer, which may go to the side file. */
     TensorProto encodeInitializer(Tensor t, String name) throws IOException {
         if (external != null && t.dtype() != DataType.STRING && t.dtype() != DataType.UNDEFINED
-                && t.byteSize() >= threshold) {
+                && t.byteSize() > 0 && t.byteSize() >= threshold) {
             FileRegionData region = external.append(t);
             written.put(t, region);
             return header(t, name)

@@ -19,6 +19,8 @@ final class Wire {
     static final int VARINT = 0;
     static final int FIXED64 = 1;
     static final int LENGTH_DELIMITED = 2;
+    static final int START_GROUP = 3;
+    static final int END_GROUP = 4;
     static final int FIXED32 = 5;
 
     private Wire() {
@@ -78,6 +80,46 @@ final class Wire {
             }
             throw new Malformed("varint longer than 10 bytes");
         }
+    }
+
+    /**
+     * Moves past the value of a field whose tag was just read (groups, deprecated but legal, included), or fails
+     * on a wire type that cannot start a value.
+     */
+    static void skipValue(Reader in, int wireType, int field, long end) throws Malformed {
+        switch (wireType) {
+            case VARINT -> in.varint(end);
+            case FIXED64 -> advance(in, 8, end);
+            case FIXED32 -> advance(in, 4, end);
+            case LENGTH_DELIMITED -> {
+                long n = in.varint(end);
+                if (n < 0) {
+                    throw new Malformed("negative length");
+                }
+                advance(in, n, end);
+            }
+            case START_GROUP -> {
+                while (true) {
+                    long tag = in.varint(end);
+                    int wt = (int) (tag & 7);
+                    if (wt == END_GROUP) {
+                        if ((tag >>> 3) != field) {
+                            throw new Malformed("mismatched end of group");
+                        }
+                        return;
+                    }
+                    skipValue(in, wt, (int) (tag >>> 3), end);
+                }
+            }
+            default -> throw new Malformed("wire type " + wireType);
+        }
+    }
+
+    private static void advance(Reader in, long n, long end) throws Malformed {
+        if (n > end - in.pos) {
+            throw new Malformed("field runs past the end");
+        }
+        in.pos += n;
     }
 
     static int varintSize(long v) {

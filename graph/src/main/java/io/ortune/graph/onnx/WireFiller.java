@@ -64,7 +64,7 @@ final class WireFiller {
                 total += Wire.varintSize(tag) + Wire.varintSize(childSize) + childSize;
                 in.pos += length;
             } else {
-                skip(in, wireType, end);
+                skip(in, wireType, field, end);
                 total += in.pos - fieldStart;
             }
         }
@@ -95,7 +95,7 @@ final class WireFiller {
                 write(child, in.pos, in.pos + length);
                 in.pos += length;
             } else {
-                skip(in, wireType, end);
+                skip(in, wireType, field, end);
                 copy(fieldStart, in.pos);
             }
         }
@@ -109,16 +109,11 @@ final class WireFiller {
         }
     }
 
-    private static void skip(Wire.Reader in, int wireType, long end) {
-        switch (wireType) {
-            case Wire.VARINT -> varint(in, end);
-            case Wire.FIXED64 -> in.pos += 8;
-            case Wire.FIXED32 -> in.pos += 4;
-            case Wire.LENGTH_DELIMITED -> {
-                long n = varint(in, end);
-                in.pos += n;
-            }
-            default -> throw new IllegalStateException("unexpected wire type " + wireType + " in protobuf output");
+    private static void skip(Wire.Reader in, int wireType, int field, long end) {
+        try {
+            Wire.skipValue(in, wireType, field, end);
+        } catch (Wire.Malformed e) {
+            throw new IllegalStateException("protobuf produced malformed bytes: " + e.getMessage(), e);
         }
     }
 

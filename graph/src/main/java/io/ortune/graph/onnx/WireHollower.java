@@ -44,15 +44,11 @@ final class WireHollower {
             if (kind == Wire.Msg.TENSOR && (field == Wire.SOURCE_REF || field == Wire.PENDING_REF)) {
                 throw new Wire.Malformed("TensorProto uses field " + field + ", which ortune reserves");
             }
-            switch (wireType) {
-                case Wire.VARINT -> {
-                    in.varint(end);
-                    out.copy(src, tagStart, in.pos);
-                }
-                case Wire.FIXED64 -> skipCopy(tagStart, 8, end, out);
-                case Wire.FIXED32 -> skipCopy(tagStart, 4, end, out);
-                case Wire.LENGTH_DELIMITED -> lengthDelimited(kind, field, tagStart, end, out);
-                default -> throw new Wire.Malformed("wire type " + wireType);
+            if (wireType == Wire.LENGTH_DELIMITED) {
+                lengthDelimited(kind, field, tagStart, end, out);
+            } else {
+                Wire.skipValue(in, wireType, field, end);
+                out.copy(src, tagStart, in.pos);
             }
         }
         if (in.pos != end) {
@@ -84,14 +80,6 @@ final class WireHollower {
             out.copy(src, tagStart, bodyEnd);
         }
         in.pos = bodyEnd;
-    }
-
-    private void skipCopy(long tagStart, int n, long end, Out out) throws Wire.Malformed {
-        if (in.pos + n > end) {
-            throw new Wire.Malformed("fixed-width field past the end");
-        }
-        in.pos += n;
-        out.copy(src, tagStart, in.pos);
     }
 
     /** A growable byte array. */

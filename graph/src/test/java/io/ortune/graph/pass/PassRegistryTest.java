@@ -10,7 +10,7 @@ class PassRegistryTest {
     @Test
     void builtInNames() {
         assertThat(PassRegistry.builtIn().names()).containsExactly("dce", "fold-constants", "identity-elimination",
-                "infer-shapes", "toposort", "validate");
+                "infer-shapes", "toposort", "upgrade-opset", "validate");
     }
 
     @Test
@@ -26,7 +26,7 @@ class PassRegistryTest {
         assertThatThrownBy(() -> PassRegistry.builtIn().create("constant-folding"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown pass 'constant-folding'; known passes: dce, fold-constants, identity-elimination, "
-                        + "infer-shapes, toposort, validate");
+                        + "infer-shapes, toposort, upgrade-opset, validate");
     }
 
     @Test

@@ -1,6 +1,10 @@
 package io.ortune.models.generate;
 
+import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Model;
+import io.ortune.graph.ir.Shape;
+import io.ortune.graph.ir.Value;
+import io.ortune.graph.ir.ValueType;
 import io.ortune.graph.onnx.OnnxReader;
 import io.ortune.graph.onnx.OnnxWriter;
 import io.ortune.models.arch.Form;
@@ -8,9 +12,12 @@ import io.ortune.models.arch.ModelForms;
 import io.ortune.models.arch.ModelMetadata;
 import io.ortune.runtime.InferenceSession;
 import io.ortune.runtime.SessionOptions;
+import io.ortune.runtime.ValueInfo;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Opens the session a {@link Generator} runs: the model's KV-cache form, with the spec that describes it. */
 final class GeneratorModels {
@@ -22,6 +29,7 @@ final class GeneratorModels {
         Model model = OnnxReader.read(file);
         String label = file.toString();
         if (!model.metadataProps().containsKey(ModelMetadata.FORM)) {
+            DecoderSpec.fromSignature(infos(model.graph().inputs()), infos(model.graph().outputs()), label);
             InferenceSession session = InferenceSession.open(file, options);
             return withSignatureSpec(session, label);
         }
@@ -40,6 +48,18 @@ final class GeneratorModels {
         Model kv = d.form() == Form.KV_CACHE ? model : ModelForms.toKvCache(model);
         String what = d.form() == Form.KV_CACHE ? label : label + " (KV-cache form, built in memory)";
         return checked(InferenceSession.fromBytes(OnnxWriter.toBytes(kv), options, what), spec, what);
+    }
+
+    /** The IR's view of graph inputs or outputs, to check a model's shape before ONNX Runtime loads it. */
+    private static List<ValueInfo> infos(List<Value> values) {
+        List<ValueInfo> out = new ArrayList<>();
+        for (Value v : values) {
+            boolean tensor = v.type() == null || v.type() instanceof ValueType.TensorType;
+            DataType dtype = v.dtype() == null ? DataType.UNDEFINED : v.dtype();
+            Shape shape = v.shape() == null ? Shape.UNKNOWN_RANK : v.shape();
+            out.add(new ValueInfo(v.name(), tensor ? ValueInfo.Kind.TENSOR : ValueInfo.Kind.UNKNOWN, dtype, shape));
+        }
+        return out;
     }
 
     private static Generator withSignatureSpec(InferenceSession session, String label) {
