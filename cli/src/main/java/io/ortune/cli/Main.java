@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
             BuildCommand.class,
             GenerateCommand.class,
             BenchGenerateCommand.class,
+            TrainCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -100,6 +100,13 @@ public record GenerationReport(BenchSettings settings, Map<String, Row> rows, To
                     + " 12 heads, vocab 50257, n_positions 1024); the values differ from ortune's, which does not"
                     + " change float32 dense timings.\n");
         }
+        double load = MachineInfo.loadAverage1();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (load > cpus) {
+            sb.append(String.format(Locale.ROOT, "* The machine was busy at the end of the run (1-minute load average"
+                    + " %.1f on %d CPUs, other work competing for the cores): these figures are not representative;"
+                    + " rerun on an idle machine.%n", load, cpus));
+        }
         if (torch.json() == null) {
             sb.append("* ").append(torch.skipped()).append(".\n");
         } else {

@@ -80,6 +80,16 @@ final class MachineInfo {
                 + " (1, 5, 15 min)";
     }
 
+    /** The 1-minute load average, or NaN when unknown. */
+    static double loadAverage1() {
+        String s = readOrNull(Path.of("/proc/loadavg"));
+        try {
+            return s == null ? Double.NaN : Double.parseDouble(s.trim().split(" ")[0]);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
     private static String field(Path file, String prefix) {
         String s = readOrNull(file);
         if (s == null) {

@@ -201,7 +201,8 @@ public final class NativeTensor implements AutoCloseable {
         }
         long n = ortByteSize();
         if (n > Integer.MAX_VALUE) {
-            throw new IllegalStateException("tensor " + this + " has " + n + " bytes, over what one Java buffer can view");
+            throw new IllegalStateException("tensor " + this + " has " + n
+                    + " bytes, over what one Java buffer can view");
         }
         if (n == 0) {
             return ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);

@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * ONNX Runtime returned an error status. The message reads
  * {@code "<what ortune was doing>: <ORT error code>: <ORT's message>"}, for example
- * {@code "creating session for model.onnx: ORT_INVALID_PROTOBUF: Failed to load model because protobuf parsing failed."}
+ * {@code "creating session for model.onnx: ORT_INVALID_PROTOBUF: Failed to load model because protobuf parsing
+ * failed."}
  */
 public final class OrtException extends RuntimeException {
 

@@ -108,7 +108,8 @@ public final class OrtRuntime {
         return version;
     }
 
-    /** Execution providers built into the loaded library, e.g. {@code [DnnlExecutionProvider, CPUExecutionProvider]}. */
+    /** Execution providers built into the loaded library, e.g. {@code [DnnlExecutionProvider, CPUExecutionProvider]}.
+     */
     public List<String> availableProviders() {
         return providers;
     }
@@ -212,12 +213,13 @@ public final class OrtRuntime {
         String version = base.GetVersionString().call().getString();
         OrtApi api = base.GetApi().call(ORT_API_VERSION);
         if (api == null || api.isNull()) {
-            throw new RuntimeUnavailableException("the loaded ONNX Runtime " + version + " does not offer C API version "
-                    + ORT_API_VERSION + ", which the JavaCPP binding was built for");
+            throw new RuntimeUnavailableException("the loaded ONNX Runtime " + version
+                    + " does not offer C API version " + ORT_API_VERSION + ", which the JavaCPP binding was built for");
         }
         try {
             OrtEnv env = new OrtEnv();
-            Statuses.check(api, api.CreateEnv(level.ortLevel(), "ortune", env), "creating the ONNX Runtime environment");
+            Statuses.check(api, api.CreateEnv(level.ortLevel(), "ortune", env),
+                    "creating the ONNX Runtime environment");
             OrtAllocator allocator = new OrtAllocator();
             Statuses.check(api, api.GetAllocatorWithDefaultOptions(allocator), "getting the default CPU allocator");
             OrtMemoryInfo cpu = new OrtMemoryInfo();

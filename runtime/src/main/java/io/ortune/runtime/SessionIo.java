@@ -99,7 +99,8 @@ final class SessionIo {
                     () -> "reading the dimension names of " + what);
             for (int d = 0; d < dims.length; d++) {
                 BytePointer sym = symbols.get(BytePointer.class, d);
-                String symbol = sym == null || sym.isNull() ? "" : sym.getString(java.nio.charset.StandardCharsets.UTF_8);
+                String symbol = sym == null || sym.isNull() ? ""
+                        : sym.getString(java.nio.charset.StandardCharsets.UTF_8);
                 if (dims[d] >= 0) {
                     shape.add(Dim.of(dims[d]));
                 } else if (!symbol.isEmpty()) {

@@ -42,8 +42,8 @@ public record SessionOptions(int intraOpThreads, int interOpThreads, GraphOptimi
         freeDimensions = Map.copyOf(freeDimensions);
         for (Map.Entry<String, Long> e : freeDimensions.entrySet()) {
             if (e.getValue() < 1) {
-                throw new IllegalArgumentException("free dimension '" + e.getKey() + "' must be fixed to a size >= 1, got "
-                        + e.getValue());
+                throw new IllegalArgumentException("free dimension '" + e.getKey()
+                        + "' must be fixed to a size >= 1, got " + e.getValue());
             }
         }
     }

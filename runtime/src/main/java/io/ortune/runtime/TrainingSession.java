@@ -255,7 +255,8 @@ public final class TrainingSession implements AutoCloseable {
 
     /** Zeroes the accumulated gradients before the next training step (lazily, inside that step). */
     public synchronized void lazyResetGrad() {
-        Statuses.check(rt.api(), rt.trainingApi().LazyResetGrad(requireOpen()), () -> "resetting gradients of " + label);
+        Statuses.check(rt.api(), rt.trainingApi().LazyResetGrad(requireOpen()),
+                () -> "resetting gradients of " + label);
     }
 
     /** Applies the accumulated gradients to the parameters with the optimizer model. */
@@ -276,7 +277,9 @@ public final class TrainingSession implements AutoCloseable {
         return lr[0];
     }
 
-    /** Linear warm-up then linear decay to 0, driven by the optimizer step count; advance with {@link #schedulerStep}. */
+    /**
+     * Linear warm-up then linear decay to 0, driven by the optimizer step count; advance with {@link #schedulerStep}.
+     */
     public synchronized void registerLinearLRScheduler(long warmupSteps, long totalSteps, float initialLr) {
         Statuses.check(rt.api(), rt.trainingApi().RegisterLinearLRScheduler(requireOpen(), warmupSteps, totalSteps,
                 initialLr), () -> "registering a linear learning-rate schedule on " + label);

@@ -51,6 +51,7 @@ public record ValueInfo(String name, Kind kind, DataType elementType, Shape shap
 
     @Override
     public String toString() {
-        return name + ": " + (kind == Kind.TENSOR ? elementType.onnxName() + shape : kind.name().toLowerCase(java.util.Locale.ROOT));
+        return name + ": " + (kind == Kind.TENSOR ? elementType.onnxName() + shape
+                : kind.name().toLowerCase(java.util.Locale.ROOT));
     }
 }

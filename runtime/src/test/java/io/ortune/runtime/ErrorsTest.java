@@ -122,7 +122,8 @@ class ErrorsTest {
         assertThatThrownBy(() -> InferenceSession.fromBytes(model, cuda, "add.onnx"))
                 .isInstanceOf(RuntimeUnavailableException.class)
                 .hasMessageContaining("CUDA execution provider was requested for add.onnx")
-                .hasMessageContaining(rt.hasProvider(ExecutionProvider.CUDA) ? "could not" : "has no CUDA execution provider")
+                .hasMessageContaining(rt.hasProvider(ExecutionProvider.CUDA) ? "could not"
+                        : "has no CUDA execution provider")
                 .hasMessageContaining("ExecutionProvider.CPU");
     }
 

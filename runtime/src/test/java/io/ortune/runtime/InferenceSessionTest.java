@@ -33,6 +33,10 @@ class InferenceSessionTest {
         assertThat(rt.hasProvider(ExecutionProvider.CPU)).isTrue();
         assertThat(rt.isTrainingAvailable()).isTrue();
         assertThat(OrtRuntime.get()).isSameAs(rt);
+        OrtRuntime.configure(rt.logLevel());
+        LogLevel other = rt.logLevel() == LogLevel.ERROR ? LogLevel.WARNING : LogLevel.ERROR;
+        assertThatThrownBy(() -> OrtRuntime.configure(other)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("before the first session");
     }
 
     @Test
@@ -227,6 +231,17 @@ class InferenceSessionTest {
             Tensor y = s.run(Map.of("x", in)).get("y");
             assertThat(y.dtype()).isEqualTo(DataType.STRING);
             assertThat(y.contentEquals(in)).isTrue();
+        }
+    }
+
+    @Test
+    void handlesEmptyTensors() {
+        try (InferenceSession s = InferenceSession.fromBytes(TestModels.binary("Add", DataType.FLOAT, DataType.FLOAT,
+                "n", 3))) {
+            long[] empty = {0, 3};
+            Tensor c = s.run(Map.of("a", Tensor.ofFloats("a", empty), "b", Tensor.ofFloats("b", empty))).get("c");
+            assertThat(c.dims()).containsExactly(0, 3);
+            assertThat(c.toFloats()).isEmpty();
         }
     }
 

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The loop runs in a child JVM ({@link LeakCheckMain}) set up so that only native memory can move the resident
  * size ({@code VmRSS} from {@code /proc/self/status}, read after a GC and {@code malloc_trim}): a fixed, pre-touched
- * heap with the serial collector; one malloc arena ({@code MALLOC_ARENA_MAX=1}); and the C1 compiler only, because C2's own memory moved
- * the number by ±15 MB in either direction over the same loop without any leak (measured while writing this test;
- * with these settings the same loop moves it by under 3 MB).
+ * heap with the serial collector; one malloc arena ({@code MALLOC_ARENA_MAX=1}); and the C1 compiler only, because
+ * C2's own memory moved the number by ±15 MB in either direction over the same loop without any leak (measured
+ * while writing this test; with these settings the same loop moves it by under 3 MB).
  */
 class NativeLeakTest {
 
@@ -71,8 +71,8 @@ class NativeLeakTest {
             }
         }
         assertThat(values).as("child JVM output:%n%s", out)
-                .containsKeys("correct", "rssAnonBeforeKb", "rssAnonAfterKb", "vmRSSBeforeKb", "vmRSSAfterKb", "javacppBefore",
-                        "javacppAfter");
+                .containsKeys("correct", "rssAnonBeforeKb", "rssAnonAfterKb", "vmRSSBeforeKb", "vmRSSAfterKb",
+                        "javacppBefore", "javacppAfter");
         return values;
     }
 }

@@ -77,7 +77,7 @@ public final class Autodiff {
                 sums.add(loss, seed(ctx, loss));
             }
         }
-        new BackwardPass(b, options.rules(), ctx, reach, sums, rulesUsed).run();
+        new BackwardPass(b, options.rules(), ctx, reach, sums, rulesUsed, recompute).run();
 
         Map<String, Value> gradients = new LinkedHashMap<>();
         Map<String, String> missing = new LinkedHashMap<>();

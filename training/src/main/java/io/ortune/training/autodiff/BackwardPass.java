@@ -21,15 +21,17 @@ final class BackwardPass {
     private final Reachability reach;
     private final GradientSums sums;
     private final Map<String, Integer> rulesUsed;
+    private final Recomputation recompute;
 
     BackwardPass(GraphBuilder b, GradientRules rules, GradContext ctx, Reachability reach, GradientSums sums,
-                 Map<String, Integer> rulesUsed) {
+                 Map<String, Integer> rulesUsed, Recomputation recompute) {
         this.b = b;
         this.rules = rules;
         this.ctx = ctx;
         this.reach = reach;
         this.sums = sums;
         this.rulesUsed = rulesUsed;
+        this.recompute = recompute;
     }
 
     void run() {
@@ -41,14 +43,17 @@ final class BackwardPass {
 
     private void differentiate(Node n) {
         List<Value> outputGrads = new ArrayList<>(n.outputs().size());
-        boolean any = false;
+        Value first = null;
         for (Value out : n.outputs()) {
             Value g = reach.relevant(out) ? sums.total(b, out) : null;
             outputGrads.add(g);
-            any |= g != null;
+            first = first == null ? g : first;
         }
-        if (!any) {
+        if (first == null) {
             return;
+        }
+        if (recompute != null) {
+            recompute.anchor(first);
         }
         GradientRule rule = rules.find(n);
         if (rule == null) {

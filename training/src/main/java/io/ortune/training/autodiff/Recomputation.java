@@ -19,6 +19,9 @@ import java.util.Set;
  * recomputed from the layer's inputs instead, made on first request, i.e. while the backward pass is at that
  * layer. The stored activations then die with the forward pass; only values that leave the layer (its outputs,
  * the residual stream), graph outputs, random ops (Dropout: a new mask would differ) and constants are shared.
+ *
+ * <p>ONNX Runtime must run the graph with optimizations off (or at least without common-subexpression
+ * elimination, which would merge the copies back into the forward nodes).
  */
 final class Recomputation {
 
@@ -30,6 +33,10 @@ final class Recomputation {
     private final Map<Node, Integer> layerOf = new IdentityHashMap<>();
     private final Set<Value> boundary = GraphWalk.identitySet();
     private final Map<Value, Value> copies = new IdentityHashMap<>();
+    private final Set<String> names = new java.util.HashSet<>();
+    private final Map<Integer, Map<Value, Value>> gated = new java.util.HashMap<>();
+    private final Map<Integer, Value> zeros = new java.util.HashMap<>();
+    private Value anchor;
     private int copiedNodes;
 
     Recomputation(Graph graph, GraphBuilder b) {
@@ -78,15 +85,23 @@ final class Recomputation {
         return copies.get(v);
     }
 
+    /**
+     * The gradient the backward pass is propagating right now. The first copy made for a layer is gated on it, so
+     * that ONNX Runtime, which otherwise runs a node as soon as its inputs exist, cannot recompute the layer before
+     * the backward pass reaches it.
+     */
+    void anchor(Value currentGradient) {
+        this.anchor = currentGradient;
+    }
+
     private Node copyOf(Node p) {
+        int layer = layerOf.get(p);
         List<Value> inputs = new ArrayList<>();
         for (Value in : p.inputs()) {
-            inputs.add(in == null ? null : map(in));
+            Value mapped = in == null ? null : map(in);
+            inputs.add(mapped == in && needsGate(in) ? gate(layer, in) : mapped);
         }
-        String nodeName;
-        try (GraphBuilder.Scope s = b.scope("recompute" + parentPath(p.name()))) {
-            nodeName = b.names().nodeName(p.opType());
-        }
+        String nodeName = uniqueNodeName("/recompute" + (p.name().startsWith("/") ? "" : "/") + p.name());
         List<String> outs = new ArrayList<>();
         for (int i = 0; i < p.outputs().size(); i++) {
             outs.add(p.output(i).name().isEmpty() ? "" : b.names().outputName(nodeName, i));
@@ -99,8 +114,40 @@ final class Recomputation {
         return c;
     }
 
-    private static String parentPath(String nodeName) {
-        int slash = nodeName.lastIndexOf('/');
-        return slash <= 0 ? "" : nodeName.substring(0, slash);
+    /** Activations from outside the layer (not parameters, constants or integers) feed copies through a gate. */
+    private static boolean needsGate(Value v) {
+        return v != null && !v.isInitializer() && (v.producer() == null || !v.producer().is("Constant"))
+                && v.dtype() != null && v.dtype().isFloatingPoint();
+    }
+
+    /**
+     * {@code v} made to depend on the layer's anchor gradient at no cost: reshaped to its own shape plus
+     * {@code size(anchor) - size(anchor)} (a run-time zero). ONNX Runtime's Reshape aliases its input.
+     */
+    private Value gate(int layer, Value v) {
+        if (anchor == null) {
+            return v;
+        }
+        Map<Value, Value> gatedHere = gated.computeIfAbsent(layer, k -> new IdentityHashMap<>());
+        Value done = gatedHere.get(v);
+        if (done != null) {
+            return done;
+        }
+        try (GraphBuilder.Scope s = b.scope("recompute/gate")) {
+            Value zero = zeros.computeIfAbsent(layer, k -> b.sub(b.size(anchor), b.size(anchor)));
+            Value g = b.reshape(v, b.add(b.shape(v), zero));
+            g.setType(v.type());
+            gatedHere.put(v, g);
+            return g;
+        }
+    }
+
+    /** Copies are named {@code /recompute<original name>}, outside the gradient scope they are made in. */
+    private String uniqueNodeName(String base) {
+        String name = base;
+        for (int k = 1; !names.add(name) || b.names().hasNode(name); k++) {
+            name = base + "_" + k;
+        }
+        return name;
     }
 }

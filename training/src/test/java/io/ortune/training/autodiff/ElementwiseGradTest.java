@@ -37,15 +37,18 @@ class ElementwiseGradTest {
                         .body((b, x) -> b.div(x.get(0), x.get(1))),
                 OpCase.of("Pow x^y").in("x", POSITIVE, 2, 3).in("y", SMALL, 2, 3)
                         .body((b, x) -> b.pow(x.get(0), x.get(1))),
-                OpCase.of("Pow x^2 (constant)").in("x", REAL, 2, 3).body((b, x) -> b.pow(x.get(0), b.scalarLike(x.get(0), 2))),
-                OpCase.of("Pow x^3 (constant)").in("x", REAL, 2, 3).body((b, x) -> b.pow(x.get(0), b.scalarLike(x.get(0), 3))),
+                OpCase.of("Pow x^2 (constant)").in("x", REAL, 2, 3)
+                        .body((b, x) -> b.pow(x.get(0), b.scalarLike(x.get(0), 2))),
+                OpCase.of("Pow x^3 (constant)").in("x", REAL, 2, 3)
+                        .body((b, x) -> b.pow(x.get(0), b.scalarLike(x.get(0), 3))),
                 OpCase.of("Pow x^0.5 (float exponent, double base)").in("x", POSITIVE, 4)
                         .body((b, x) -> b.pow(x.get(0), b.constFloat(0.5f))),
                 OpCase.of("Sum variadic, broadcast").in("a", REAL, 2, 3).in("b", REAL, 3).in("c", REAL)
                         .body((b, x) -> b.op("", "Sum", x)),
                 OpCase.of("Mean variadic").float32().in("a", REAL, 2, 3).in("b", REAL, 2, 3)
                         .body((b, x) -> b.op("", "Mean", x)),
-                OpCase.of("Max").in("a", DISTINCT, 2, 3).in("b", DISTINCT, 2, 3).body((b, x) -> b.max(x.get(0), x.get(1))),
+                OpCase.of("Max").in("a", DISTINCT, 2, 3).in("b", DISTINCT, 2, 3)
+                        .body((b, x) -> b.max(x.get(0), x.get(1))),
                 OpCase.of("Min of three, broadcast").in("a", DISTINCT, 2, 3).in("b", DISTINCT, 3)
                         .in("c", DISTINCT, 2, 1).body((b, x) -> b.min(x.get(0), x.get(1), x.get(2))),
                 OpCase.of("Where, broadcast").in("x", REAL, 2, 3).in("y", REAL, 3)

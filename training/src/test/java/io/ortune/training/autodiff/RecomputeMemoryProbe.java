@@ -25,7 +25,8 @@ import java.util.Random;
 /**
  * Peak memory of one training step (forward + backward) with and without per-layer recomputation (not a test; run
  * by hand). Each configuration runs in a fresh JVM; the figure is the process's peak resident set (VmHWM) after the
- * step minus the resident set after the session was created, ONNX Runtime's arena off so freed memory is returned.
+ * step minus the resident set after the session was created, with ONNX Runtime's arena off and glibc's mmap threshold
+ * fixed, so that freed memory is returned to the system and the peak follows live tensors.
  *
  * <pre>
  * java -cp ... io.ortune.training.autodiff.RecomputeMemoryProbe [layers] [embd] [batch] [seq] [DISABLED|ALL]
@@ -50,7 +51,11 @@ public final class RecomputeMemoryProbe {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-Xmx2g", "-cp", System.getProperty("java.class.path"),
                     RecomputeMemoryProbe.class.getName(), "child", mode, layers, embd, batch, seq, level));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            // a fixed mmap threshold: glibc returns every large freed block at once, so the resident set follows
+            // what is live instead of keeping freed blocks in its heap
+            pb.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
+            Process p = pb.start();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
                 r.lines().filter(l -> l.startsWith("RESULT")).forEach(System.out::println);
             }

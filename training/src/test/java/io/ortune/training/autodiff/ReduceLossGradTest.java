@@ -43,7 +43,8 @@ class ReduceLossGradTest {
     static Stream<OpCase> losses() {
         List<OpCase> out = new ArrayList<>();
         for (String reduction : new String[] {"mean", "sum", "none"}) {
-            out.add(OpCase.of("SoftmaxCrossEntropyLoss " + reduction + ", ignore_index -100").in("scores", REAL, 6, 5)
+            out.add(OpCase.of("SoftmaxCrossEntropyLoss " + reduction + ", ignore_index -100")
+                    .in("scores", REAL, 6, 5)
                     .body((b, x) -> sce(b, x.get(0), labels(b, new long[] {6}, 1, -100, 4, 0, -100, 2), null,
                             reduction, -100L)));
         }

@@ -1,0 +1,186 @@
+package io.ortune.cli;
+
+import io.ortune.graph.ir.Model;
+import io.ortune.models.arch.Form;
+import io.ortune.models.arch.ModelFactory;
+import io.ortune.models.arch.ModelForms;
+import io.ortune.models.arch.ModelMetadata;
+import io.ortune.models.generate.DecoderSpec;
+import io.ortune.models.tokenizer.Tokenizer;
+import io.ortune.models.tokenizer.Tokenizers;
+import io.ortune.training.data.Collator;
+import io.ortune.training.data.LoadOptions;
+import io.ortune.training.data.LoadReport;
+import io.ortune.training.data.TrainingData;
+import io.ortune.training.trainer.TrainRequest;
+import io.ortune.training.trainer.TrainResult;
+import io.ortune.training.trainer.Trainer;
+import io.ortune.training.trainer.TrainerConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ortune train}: fine-tunes an ortune-built decoder on a data file with ONNX Runtime's training API and
+ * writes the run folder (artifacts, checkpoints, metrics, {@code model.onnx}). Settings come from flags, a
+ * {@code --config} YAML file (flags win) and, with {@code --resume}, the run's saved settings (overridden by both).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fine-tune a decoder (causal LM loss) with ONNX Runtime training.",
+            "  ortune train --model gpt2.onnx --data data.jsonl --tokenizer gpt2/ --out run1 --max-steps 200",
+            "  ortune train --config train.yaml --lr 1e-4          (flags override the YAML file)",
+            "  ortune train --resume run1                          (continue from the latest checkpoint)"})
+final class TrainCommand implements Callable<Integer> {
+
+    /** The settings this run resolved to, saved in the run folder for {@code --resume}. */
+    static final String RUN_CONFIG = "train_config.json";
+
+    @CommandLine.Mixin
+    TrainOptions flags = new TrainOptions();
+
+    @Option(names = "--config", paramLabel = "train.yaml", description = "YAML file with any of these settings.")
+    Path config;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue the run in RUN_DIR.")
+    Path resume;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        TrainOptions o = resolve();
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        long t0 = System.nanoTime();
+        Model model = loadModel(Path.of(o.model));
+        ModelMetadata.Description d = ModelMetadata.read(model, o.model);
+        int positions = DecoderSpec.fromConfig(d.config(), o.model).maxPositions();
+        int blockSize = o.blockSize != null ? o.blockSize : positions > 0 ? Math.min(128, positions) : 128;
+        if (positions > 0 && blockSize > positions) {
+            throw usage("--block-size " + blockSize + " is over the model's " + positions + " positions");
+        }
+        TrainerConfig cfg;
+        try {
+            cfg = o.trainerConfig();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        try (Tokenizer tok = o.tokenizer == null ? null : Tokenizers.load(Path.of(o.tokenizer))) {
+            LoadOptions lo = new LoadOptions(o.dataFormat(), blockSize, Boolean.TRUE.equals(o.skipBadLines), true,
+                    d.config().vocabSize());
+            TrainingData.Prepared data = TrainingData.prepare(Path.of(o.data), o.evalData == null ? null
+                    : Path.of(o.evalData), tok, lo, o.rowLayout(), o.evalFraction == null ? 0 : o.evalFraction,
+                    cfg.seed());
+            report(out, data, o.rowLayout(), blockSize);
+            Path run = Path.of(o.out);
+            if (resume == null) {
+                if (Files.exists(run.resolve(Trainer.ARTIFACTS))) {
+                    throw usage(run + " already holds a training run; continue it with --resume " + run
+                            + " or choose another --out");
+                }
+                saveRunConfig(run, o);
+            }
+            int pad = tok == null ? 0 : tok.padId().orElse(tok.eosId().orElse(0));
+            TrainResult r;
+            try (TrainProgress progress = TrainProgress.forConsole(out)) {
+                r = Trainer.train(new TrainRequest(model, data.trainRows(), data.evalRows(), new Collator(pad), run,
+                        cfg, resume != null), progress);
+            }
+            summary(out, r, (System.nanoTime() - t0) / 1e9);
+        }
+        return 0;
+    }
+
+    /** Saved run settings, then the YAML file, then the flags given. */
+    TrainOptions resolve() throws IOException {
+        TrainOptions o = new TrainOptions();
+        if (resume != null) {
+            Path saved = resume.resolve(RUN_CONFIG);
+            if (!Files.isRegularFile(saved)) {
+                throw usage("--resume " + resume + ": no " + RUN_CONFIG + " there (not a run folder of 'ortune train')");
+            }
+            o = TrainOptions.readJson(saved);
+        }
+        if (config != null) {
+            o = o.overlay(TrainOptions.readYaml(CliFiles.existingFile(config, "config")));
+        }
+        o = o.overlay(flags);
+        if (resume != null) {
+            if (flags.out != null && !Path.of(flags.out).toAbsolutePath().normalize()
+                    .equals(resume.toAbsolutePath().normalize())) {
+                throw usage("--resume " + resume + " continues that folder; drop --out " + flags.out);
+            }
+            o.out = resume.toString();
+        }
+        for (String[] req : new String[][] {{"--model", o.model}, {"--data", o.data}, {"--out", o.out}}) {
+            if (req[1] == null) {
+                throw usage("missing " + req[0] + " (give it as a flag or in --config)");
+            }
+        }
+        if (o.trainable != null && o.freezeLayers != null) {
+            throw usage("give --trainable or --freeze-layers, not both");
+        }
+        return o;
+    }
+
+    static Model loadModel(Path file) throws IOException {
+        Model m = ModelFactory.fromOnnx(CliFiles.existingFile(file, "model"));
+        ModelMetadata.Description d = ModelMetadata.read(m, file.toString());
+        return d.form() == Form.TRAINING ? m : ModelForms.toTraining(m);
+    }
+
+    private static void saveRunConfig(Path run, TrainOptions o) throws IOException {
+        Files.createDirectories(run);
+        Path target = run.resolve(RUN_CONFIG);
+        Path temp = Files.createTempFile(run, "." + RUN_CONFIG, ".tmp");
+        Files.writeString(temp, o.toJson(), StandardCharsets.UTF_8);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Data lines for the demo (packed rows). */
+    static void summaryOfData(PrintStream out, TrainingData.Prepared data, int blockSize) {
+        report(out, data, io.ortune.training.data.Rows.Layout.PACK, blockSize);
+    }
+
+    private static void report(PrintStream out, TrainingData.Prepared data, io.ortune.training.data.Rows.Layout layout,
+                               int blockSize) {
+        out.println("data: " + data.trainReport().summary());
+        for (String m : data.trainReport().badLineMessages()) {
+            out.println("  skipped " + m);
+        }
+        LoadReport ev = data.evalReport();
+        if (ev != null) {
+            out.println("eval data: " + ev.summary());
+        }
+        out.printf(Locale.ROOT, "rows (%s, block %d): %d train from %d examples, %d eval from %d examples%n",
+                layout.name().toLowerCase(Locale.ROOT), blockSize, data.trainRows().size(),
+                data.trainExamples(), data.evalRows().size(), data.evalExamples());
+    }
+
+    static void summary(PrintStream out, TrainResult r, double seconds) {
+        out.printf(Locale.ROOT, "done: %d steps, last loss %.4f%s%n", r.steps(), r.lastLoss(),
+                r.stoppedEarly() ? " (stopped early)" : "");
+        if (r.initialEval() != null) {
+            out.printf(Locale.ROOT, "eval before: loss %.4f  perplexity %.2f%n", r.initialEval().loss(),
+                    r.initialEval().perplexity());
+        }
+        if (r.finalEval() != null) {
+            out.printf(Locale.ROOT, "eval after:  loss %.4f  perplexity %.2f  (best %.4f at step %d)%n",
+                    r.finalEval().loss(), r.finalEval().perplexity(), r.bestEvalLoss(), r.bestStep());
+        }
+        out.printf(Locale.ROOT, "model: %s%ncheckpoint: %s%ntime: %.1fs%n", r.model(), r.lastCheckpoint(), seconds);
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+}
