@@ -20,8 +20,11 @@ import java.util.Set;
  * layer. The stored activations then die with the forward pass; only values that leave the layer (its outputs,
  * the residual stream), graph outputs, random ops (Dropout: a new mask would differ) and constants are shared.
  *
- * <p>ONNX Runtime must run the graph with optimizations off (or at least without common-subexpression
- * elimination, which would merge the copies back into the forward nodes).
+ * <p>ONNX Runtime runs a node as soon as its inputs exist, which would recompute every layer during the forward
+ * pass. So the layer inputs a copy reads are gated on the gradient being propagated when the first copy of the layer
+ * is made (see {@link #anchor}): the recomputation cannot start before the backward pass reaches the layer. The gate
+ * also keeps common-subexpression elimination from merging the copies back into the forward nodes. With fully
+ * static shapes, constant folding may fold the gate away: the gradients stay right, the memory saving goes.
  */
 final class Recomputation {
 

@@ -76,7 +76,8 @@ class ElementwiseGradTest {
                 OpCase.of("Tanh").in("x", REAL, 2, 3).body((b, x) -> b.tanh(x.get(0))),
                 OpCase.of("Sigmoid").in("x", REAL, 2, 3).body((b, x) -> b.sigmoid(x.get(0))),
                 OpCase.of("Relu").in("x", DISTINCT, 2, 3).body((b, x) -> b.relu(x.get(0))),
-                OpCase.of("LeakyRelu").float32().in("x", DISTINCT, 2, 3).body((b, x) -> typedLike(b.op("", "LeakyRelu", x,
+                OpCase.of("LeakyRelu").float32().in("x", DISTINCT, 2, 3)
+                        .body((b, x) -> typedLike(b.op("", "LeakyRelu", x,
                         new io.ortune.graph.ir.Attribute.FloatAttr("alpha", 0.1f)), x.get(0))),
                 OpCase.of("Softplus").float32().in("x", REAL, 2, 3).body((b, x) -> b.op("", "Softplus", x)),
                 OpCase.of("Gelu none (opset 20)").float32().opset(20).in("x", REAL, 2, 5)

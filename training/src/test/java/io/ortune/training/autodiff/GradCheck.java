@@ -108,7 +108,8 @@ final class GradCheck {
     }
 
     /**
-     * The adjoint identity ⟨c, J t⟩ = ⟨Jᵀ c, t⟩ for seeded random directions t over all trainable inputs: the left
+     * The adjoint identity ⟨c, J t⟩ = ⟨Jᵀ c, t⟩ for seeded random directions t over all trainable inputs: the
+     * left
      * side by a central difference of L along t, the right side from the gradient model.
      */
     static void adjoint(OpCase c, int directions) {

@@ -50,7 +50,8 @@ class OrtKernelGradTest {
                 OpCase.of("MatMul 1-D left").float32().in("a", REAL, 4).in("w", REAL, 2, 4, 5)
                         .body((b, x) -> b.matMul(x.get(0), x.get(1))),
                 OpCase.of("Gather axis 0 repeated").float32().in("t", REAL, 5, 3)
-                        .body((b, x) -> b.gather(x.get(0), ShapeIndexGradTest.ids(b, new long[] {2, 2}, 1, 4, 1, 1), 0)),
+                        .body((b, x) -> b.gather(x.get(0),
+                                ShapeIndexGradTest.ids(b, new long[] {2, 2}, 1, 4, 1, 1), 0)),
                 OpCase.of("Gather axis 1").float32().in("t", REAL, 2, 5, 3)
                         .body((b, x) -> b.gather(x.get(0), ShapeIndexGradTest.ids(b, new long[] {3}, 4, 0, 4), 1)),
                 OpCase.of("GatherElements").float32().in("t", REAL, 3, 4).body((b, x) -> b.gatherElements(x.get(0),

@@ -34,9 +34,11 @@ class ReduceLossGradTest {
                 OpCase.of("ReduceMax axes [1]").in("x", DISTINCT, 2, 3, 4)
                         .body((b, x) -> b.reduceMax(x.get(0), new long[] {1}, false)),
                 OpCase.of("ReduceMin all, keepdims").in("x", DISTINCT, 3, 4).body((b, x) -> b.op("", "ReduceMin", x)),
-                OpCase.of("ReduceSumSquare axes [0] (opset 18)").opset(18).in("x", REAL, 3, 4).body((b, x) -> b.op("", "ReduceSumSquare",
+                OpCase.of("ReduceSumSquare axes [0] (opset 18)").opset(18).in("x", REAL, 3, 4)
+                        .body((b, x) -> b.op("", "ReduceSumSquare",
                         List.of(x.get(0), b.constLongs(0)))),
-                OpCase.of("ReduceL2 axes [1] (opset 18)").opset(18).in("x", REAL, 3, 4).body((b, x) -> b.op("", "ReduceL2",
+                OpCase.of("ReduceL2 axes [1] (opset 18)").opset(18).in("x", REAL, 3, 4)
+                        .body((b, x) -> b.op("", "ReduceL2",
                         List.of(x.get(0), b.constLongs(1)), new Attribute.IntAttr("keepdims", 0))));
     }
 

@@ -25,7 +25,8 @@ class ShapeIndexGradTest {
                         new Attribute.IntAttr("axis", 2)), DataType.DOUBLE, 6, 4)),
                 OpCase.of("Squeeze").in("x", REAL, 2, 1, 3).body((b, x) -> b.squeeze(x.get(0), 1)),
                 OpCase.of("Unsqueeze").in("x", REAL, 2, 3).body((b, x) -> b.unsqueeze(x.get(0), 0, 3)),
-                OpCase.of("Transpose perm [2,0,1]").in("x", REAL, 2, 3, 4).body((b, x) -> b.transpose(x.get(0), 2, 0, 1)),
+                OpCase.of("Transpose perm [2,0,1]").in("x", REAL, 2, 3, 4)
+                        .body((b, x) -> b.transpose(x.get(0), 2, 0, 1)),
                 OpCase.of("Transpose default (reverse)").in("x", REAL, 2, 3, 4).body((b, x) -> b.transpose(x.get(0))),
                 OpCase.of("Expand [3,1] -> [2,3,4]").in("x", REAL, 3, 1)
                         .body((b, x) -> b.expand(x.get(0), b.constLongs(2, 3, 4))),
@@ -69,6 +70,10 @@ class ShapeIndexGradTest {
                 }),
                 OpCase.of("Gather axis 0, repeated indices (embedding)").in("table", REAL, 5, 3)
                         .body((b, x) -> b.gather(x.get(0), ids(b, new long[] {2, 3}, 1, 4, 1, 0, 1, 4), 0)),
+                OpCase.of("Gather at opset 13 (no scatter reduction: GatherGrad)").opset(13).in("table", REAL, 5, 3)
+                        .body((b, x) -> b.gather(x.get(0), ids(b, new long[] {4}, 1, 4, 1, 0), 0)),
+                OpCase.of("GatherElements at opset 13 (GatherElementsGrad)").opset(13).in("x", REAL, 3, 4)
+                        .body((b, x) -> b.gatherElements(x.get(0), ids(b, new long[] {3, 2}, 0, 0, 3, 1, 2, 2), 1)),
                 OpCase.of("Gather axis 1, 2-D indices").in("x", REAL, 2, 5, 3)
                         .body((b, x) -> b.gather(x.get(0), ids(b, new long[] {2, 2}, 4, 0, 4, 2), 1)),
                 OpCase.of("Gather negative indices").in("x", REAL, 5, 2)
