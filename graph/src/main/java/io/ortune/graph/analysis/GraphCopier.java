@@ -26,7 +26,11 @@ public final class GraphCopier {
     }
 
     public static Model copy(Model m) {
-        Model out = new Model(new GraphCopier().copyGraph(m.graph(), null));
+        return new GraphCopier().copyModel(m);
+    }
+
+    private Model copyModel(Model m) {
+        Model out = new Model(copyGraph(m.graph(), null));
         out.setIrVersion(m.irVersion());
         out.opsetImports().putAll(m.opsetImports());
         out.setProducerName(m.producerName());
@@ -38,6 +42,25 @@ public final class GraphCopier {
         out.functions().addAll(m.functions());
         out.setUnmodeled(m.unmodeled());
         return out;
+    }
+
+    /** A copied model with the map from each original value (main graph and subgraphs) to its copy. */
+    public record Mapped(Model model, Map<Value, Value> values) {
+        /** The copy of {@code original}; fails clearly for a value that is not in the copied model. */
+        public Value map(Value original) {
+            Value v = values.get(original);
+            if (v == null) {
+                throw new IllegalArgumentException("value '" + original.name() + "' is not in the copied model");
+            }
+            return v;
+        }
+    }
+
+    /** Like {@link #copy(Model)}, also returning which copy stands for each original value. */
+    public static Mapped copyWithMapping(Model m) {
+        GraphCopier c = new GraphCopier();
+        Model out = c.copyModel(m);
+        return new Mapped(out, java.util.Collections.unmodifiableMap(c.map));
     }
 
     /** A copy of {@code g} with no parent; values it reads from enclosing graphs become detached copies. */

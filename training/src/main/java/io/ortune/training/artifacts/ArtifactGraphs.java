@@ -4,6 +4,8 @@ import static io.ortune.training.artifacts.ArtifactValidator.ACCUMULATION_OUT_SU
 import static io.ortune.training.artifacts.ArtifactValidator.BUFFER_SUFFIX;
 import static io.ortune.training.artifacts.ArtifactValidator.LAZY_RESET_GRAD;
 
+import io.ortune.graph.analysis.DeadCodeElimination;
+import io.ortune.graph.analysis.GraphCopier;
 import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Graph;
 import io.ortune.graph.ir.Model;
@@ -40,7 +42,7 @@ final class ArtifactGraphs {
      * output. Nodes no output needs are removed.
      */
     static Rewritten training(ArtifactRequest r, ArtifactValidator.Resolved res) {
-        ModelCopier.Copy copy = ModelCopier.copy(r.model());
+        GraphCopier.Mapped copy = GraphCopier.copyWithMapping(r.model());
         Graph g = copy.model().graph();
         Set<Value> gradients = mappedGradients(r, copy);
         setOutputs(g, copy.map(r.loss()), gradients);
@@ -87,7 +89,7 @@ final class ArtifactGraphs {
 
     /** The eval model: forward and loss only (gradient nodes removed), parameters as graph inputs. */
     static Rewritten eval(ArtifactRequest r, ArtifactValidator.Resolved res) {
-        ModelCopier.Copy copy = ModelCopier.copy(r.model());
+        GraphCopier.Mapped copy = GraphCopier.copyWithMapping(r.model());
         Graph g = copy.model().graph();
         setOutputs(g, copy.map(r.loss()), mappedGradients(r, copy));
         List<String> userInputs = paramsToInputs(g, res);
@@ -97,7 +99,7 @@ final class ArtifactGraphs {
         return new Rewritten(copy.model(), userInputs, notes);
     }
 
-    private static Set<Value> mappedGradients(ArtifactRequest r, ModelCopier.Copy copy) {
+    private static Set<Value> mappedGradients(ArtifactRequest r, GraphCopier.Mapped copy) {
         Set<Value> out = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Value v : r.gradients().values()) {
             out.add(copy.map(v));
@@ -149,11 +151,9 @@ final class ArtifactGraphs {
     }
 
     private static void prune(Graph g, String which, List<String> notes) {
-        int nodes = GraphPruning.removeDeadNodes(g);
-        List<String> inits = GraphPruning.removeUnusedInitializers(g);
-        GraphPruning.dropStaleValueInfos(g);
-        if (nodes > 0 || !inits.isEmpty()) {
-            notes.add(which + ": removed " + nodes + " node(s) and " + inits.size()
+        DeadCodeElimination.Result removed = DeadCodeElimination.run(g);
+        if (removed.changed()) {
+            notes.add(which + ": removed " + removed.nodes() + " node(s) and " + removed.initializers()
                     + " constant(s) that no output needs");
         }
     }

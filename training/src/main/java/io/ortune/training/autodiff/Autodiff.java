@@ -4,6 +4,7 @@ import io.ortune.graph.analysis.GraphWalk;
 import io.ortune.graph.analysis.TopologicalSort;
 import io.ortune.graph.build.GraphBuilder;
 import io.ortune.graph.build.OpSchemas;
+import io.ortune.graph.analysis.GraphCopier;
 import io.ortune.graph.ir.Graph;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Node;
@@ -47,7 +48,7 @@ public final class Autodiff {
      */
     public static AutodiffResult differentiate(Model forward, String lossName, TrainableSet trainable,
                                                AutodiffOptions options) {
-        Model m = ModelCopy.of(forward);
+        Model m = GraphCopier.copy(forward);
         Graph g = m.graph();
         GraphBuilder b = GraphBuilder.on(m);
         inferMissingTypes(g, b.opset());

@@ -2,6 +2,8 @@ package io.ortune.training.artifacts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ortune.graph.analysis.DeadCodeElimination;
+import io.ortune.graph.analysis.GraphCopier;
 import io.ortune.graph.ir.Attribute;
 import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Graph;
@@ -16,7 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Deep copies keep every link (including values read from inside subgraphs) and share no structure. */
-class ModelCopierTest {
+class ArtifactCopyAndPruneTest {
 
     /** x -> Relu -> h; If(cond) { then: Neg(h) } { else: Identity(h) } -> out; plus a dead Sigmoid(x). */
     static Model withSubgraph() {
@@ -43,7 +45,7 @@ class ModelCopierTest {
     @Test
     void copiesSubgraphsAndRelinksOuterValues() {
         Model src = withSubgraph();
-        ModelCopier.Copy copy = ModelCopier.copy(src);
+        GraphCopier.Mapped copy = GraphCopier.copyWithMapping(src);
         Graph g = copy.model().graph();
         assertThat(g).isNotSameAs(src.graph());
         assertThat(g.nodes()).extracting(Node::name).containsExactly("relu", "if", "dead");
@@ -60,10 +62,11 @@ class ModelCopierTest {
 
     @Test
     void pruningKeepsWhatSubgraphsReadAndDropsTheRest() {
-        Model m = ModelCopier.copy(withSubgraph()).model();
+        Model m = GraphCopier.copy(withSubgraph());
         Graph g = m.graph();
-        assertThat(GraphPruning.removeDeadNodes(g)).isEqualTo(1);
+        DeadCodeElimination.Result removed = DeadCodeElimination.run(g);
+        assertThat(removed.nodes()).isEqualTo(1);
         assertThat(g.nodes()).extracting(Node::name).containsExactly("relu", "if");
-        assertThat(GraphPruning.removeUnusedInitializers(g)).isEmpty(); // 'scale' is read by the else branch
+        assertThat(removed.initializers()).isZero(); // 'scale' is read by the else branch
     }
 }
