@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "The repository's testdata folder (default: found from the working folder upwards).")
     Path testdata;
 
-    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "300", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "200", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     long maxSteps;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "ONNX Runtime threads (default: ${DEFAULT-VALUE}).")
@@ -140,11 +140,11 @@ final class DemoCommand implements Callable<Integer> {
             tok.eosId().ifPresent(id -> g.addEosIds(List.of(id)));
             int budget = Math.max(1, Math.min(48, blockSize - ids.length));
             GenerationResult r = g.generate(ids, GenerationConfig.builder().maxNewTokens(budget)
-                    .repetitionPenalty(1.2).build());
+                    .repetitionPenalty(1.3).build());
             int[] gen = r.generatedIds();
             int n = gen.length > 0 && g.eosIds().contains(gen[gen.length - 1]) ? gen.length - 1 : gen.length;
             o.println();
-            o.println("sample from " + model + " (greedy, repetition penalty 1.2):");
+            o.println("sample from " + model + " (greedy, repetition penalty 1.3):");
             o.print(prompt);
             o.println(tok.decode(Arrays.copyOf(gen, n)));
         }

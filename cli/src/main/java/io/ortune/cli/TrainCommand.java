@@ -132,10 +132,22 @@ final class TrainCommand implements Callable<Integer> {
         return o;
     }
 
+    /**
+     * The training form of an ortune-built model file, rebuilt in memory from its weights and metadata (sharing the
+     * tensor data): a graph read from a file lacks the value types autodiff needs (ortune's type inference does not
+     * cover every op, CumSum for one). A model the builders cannot rebuild (injected adapters) is used as read.
+     */
     static Model loadModel(Path file) throws IOException {
         Model m = ModelFactory.fromOnnx(CliFiles.existingFile(file, "model"));
-        ModelMetadata.Description d = ModelMetadata.read(m, file.toString());
-        return d.form() == Form.TRAINING ? m : ModelForms.toTraining(m);
+        try {
+            return ModelForms.rebuild(m, Form.TRAINING);
+        } catch (io.ortune.models.arch.WeightMismatchException e) {
+            ModelMetadata.Description d = ModelMetadata.read(m, file.toString());
+            if (d.form() != Form.TRAINING) {
+                throw e;
+            }
+            return m;
+        }
     }
 
     private static void saveRunConfig(Path run, TrainOptions o) throws IOException {

@@ -2,6 +2,7 @@ package io.ortune.training.trainer;
 
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Value;
+import io.ortune.graph.pass.ShapeInferencePass;
 import io.ortune.training.artifacts.ArtifactRequest;
 import io.ortune.training.artifacts.ArtifactSet;
 import io.ortune.training.artifacts.OptimizerConfig;
@@ -43,7 +44,9 @@ public final class TrainingGraphs {
      * @throws IllegalArgumentException when no parameter is selected
      */
     public static Built build(Model forward, TrainableSet trainable, OptimizerConfig optimizer, boolean ortKernels) {
-        CausalLmObjective.Appended obj = CausalLmObjective.append(forward);
+        // A model read from a file carries no types for intermediate values; gradient rules need ranks.
+        Model typed = new ShapeInferencePass().run(forward).model();
+        CausalLmObjective.Appended obj = CausalLmObjective.append(typed);
         AutodiffOptions options = AutodiffOptions.defaults().withGradientsAsOutputs(false)
                 .withOrtGradientKernels(ortKernels);
         AutodiffResult r = Autodiff.differentiate(obj.model(), CausalLmObjective.SCALED_LOSS, trainable, options);
