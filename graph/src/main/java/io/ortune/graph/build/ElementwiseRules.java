@@ -46,6 +46,7 @@ final class ElementwiseRules {
         rules.put("Clip", ElementwiseRules::clip);
         rules.put("Dropout", ElementwiseRules::dropout);
         rules.put("Where", ElementwiseRules::where);
+        rules.put("CumSum", ElementwiseRules::cumSum);
     }
 
     /** Broadcasts the shapes of the given inputs; fails naming them when they conflict. */
@@ -127,6 +128,14 @@ final class ElementwiseRules {
     private static List<ValueType> numericUnary(OpContext c) {
         c.arity(1, 1);
         c.requireDtype(0, NUMERIC, "a numeric type");
+        return c.result(tensor(c.dtype(0), c.shape(0)));
+    }
+
+    /** CumSum(x, axis): same type and shape as x; axis is an int32/int64 scalar or 1-element tensor. */
+    private static List<ValueType> cumSum(OpContext c) {
+        c.arity(2, 2);
+        c.requireDtype(0, NUMERIC, "a numeric type");
+        c.requireDtype(1, d -> d == DataType.INT32 || d == DataType.INT64, "int32 or int64");
         return c.result(tensor(c.dtype(0), c.shape(0)));
     }
 

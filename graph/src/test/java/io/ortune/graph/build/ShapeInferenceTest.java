@@ -115,7 +115,9 @@ class ShapeInferenceTest {
                 row("float[2,3]", "scatterND", i -> i.b.scatterND(i.m, i.b.constant(Tensor.ofLongs("i",
                         new long[] {1, 1}, 0)), i.b.constFloats(1, 2, 3))),
                 row("int64[batch,seq]", "mod", i -> i.b.mod(i.ids, i.b.constLong(7))),
-                row("float[batch,seq,768]", "log softmax", i -> i.b.logSoftmax(i.x, 2)));
+                row("float[batch,seq,768]", "log softmax", i -> i.b.logSoftmax(i.x, 2)),
+                row("float[batch,seq,768]", "cumsum keeps type and shape",
+                        i -> i.b.op("", "CumSum", java.util.List.of(i.x, i.b.constLong(1)))));
     }
 
     @ParameterizedTest(name = "{0}")
