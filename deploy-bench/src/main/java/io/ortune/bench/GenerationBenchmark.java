@@ -27,6 +27,8 @@ public final class GenerationBenchmark {
     /** Builds and measures every model in ONNX Runtime, then runs the PyTorch peer (unless skipped). */
     public static GenerationReport run(BenchSettings s, PrintStream log) throws IOException, InterruptedException {
         Map<String, GenerationReport.Row> rows = new LinkedHashMap<>();
+        Map<String, Double> loads = new LinkedHashMap<>();
+        loads.put("before ONNX Runtime", MachineInfo.loadAverage1());
         for (String name : s.models()) {
             log.println("ONNX Runtime: " + name + " (building the KV-cache model)");
             BenchModels.Built built = BenchModels.build(name, s);
@@ -34,11 +36,13 @@ public final class GenerationBenchmark {
             log.printf("  prefill %.2f ms, decode %.1f tokens/s%n", ort.prefillMs(), ort.decodeTokensPerS());
             rows.put(name, new GenerationReport.Row(name, built.origin(), ort));
         }
+        loads.put("before PyTorch", MachineInfo.loadAverage1());
         TorchPeer torch = TorchPeer.run(s, log);
+        loads.put("at the end", MachineInfo.loadAverage1());
         if (torch.skipped() != null) {
             log.println(torch.skipped());
         }
-        return new GenerationReport(s, rows, torch, MachineInfo.describe(torch));
+        return new GenerationReport(s, rows, torch, MachineInfo.describe(torch), loads);
     }
 
     /**

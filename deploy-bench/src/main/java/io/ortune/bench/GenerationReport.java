@@ -21,9 +21,10 @@ import java.util.Map;
  * @param rows     ONNX Runtime figures by model
  * @param torch    the PyTorch peer's output (or why it was skipped)
  * @param machine  the machine description
+ * @param loads    the 1-minute load average before each side ran and at the end
  */
 public record GenerationReport(BenchSettings settings, Map<String, Row> rows, TorchPeer torch,
-                               Map<String, String> machine) {
+                               Map<String, String> machine, Map<String, Double> loads) {
 
     /** The section heading in docs/benchmarks.md. */
     public static final String HEADING = "## Inference: prefill and decode";
@@ -100,12 +101,17 @@ public record GenerationReport(BenchSettings settings, Map<String, Row> rows, To
                     + " 12 heads, vocab 50257, n_positions 1024); the values differ from ortune's, which does not"
                     + " change float32 dense timings.\n");
         }
-        double load = MachineInfo.loadAverage1();
         int cpus = Runtime.getRuntime().availableProcessors();
-        if (load > cpus) {
-            sb.append(String.format(Locale.ROOT, "* The machine was busy at the end of the run (1-minute load average"
-                    + " %.1f on %d CPUs, other work competing for the cores): these figures are not representative;"
-                    + " rerun on an idle machine.%n", load, cpus));
+        StringBuilder l = new StringBuilder();
+        boolean busy = false;
+        for (Map.Entry<String, Double> e : loads.entrySet()) {
+            l.append(l.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f %s", e.getValue(), e.getKey()));
+            busy |= !e.getKey().equals("at the end") && e.getValue() > 1.0;
+        }
+        sb.append("* 1-minute load average (").append(cpus).append(" CPUs): ").append(l).append(".\n");
+        if (busy) {
+            sb.append("* Other work was running when a side started (load above 1 on this machine, so the cores were"
+                    + " shared): the figures of that side are not representative; rerun on an idle machine.\n");
         }
         if (torch.json() == null) {
             sb.append("* ").append(torch.skipped()).append(".\n");

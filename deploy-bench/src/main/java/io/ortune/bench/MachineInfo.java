@@ -37,7 +37,6 @@ final class MachineInfo {
         } else {
             m.put("PyTorch", torch.skipped());
         }
-        m.put("Load average at start", loadAverage());
         return m;
     }
 
@@ -72,12 +71,6 @@ final class MachineInfo {
         String pretty = field(Path.of("/etc/os-release"), "PRETTY_NAME=");
         String name = pretty == null ? System.getProperty("os.name") : pretty.replace("\"", "");
         return name + ", kernel " + System.getProperty("os.version");
-    }
-
-    static String loadAverage() {
-        String s = readOrNull(Path.of("/proc/loadavg"));
-        return s == null ? "?" : String.join(" ", java.util.Arrays.copyOf(s.trim().split(" "), 3))
-                + " (1, 5, 15 min)";
     }
 
     /** The 1-minute load average, or NaN when unknown. */

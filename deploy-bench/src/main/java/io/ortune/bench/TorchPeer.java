@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code OPENBLAS_CORETYPE}, {@code OPENBLAS_L2_SIZE}) removed from its environment, which is what
  * {@code env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 tools/torch_bench.py ...} does.
  *
- * @param json    the script's output, or null when skipped
+ * @param json    the script's output (also kept as torch_bench.json in the work folder), or null when skipped
  * @param skipped why there is no PyTorch column (null when there is one)
  * @param command the command line, for the report
  */
@@ -53,14 +53,14 @@ public record TorchPeer(JsonNode json, String skipped, String command) {
                     command);
         }
         log.println("PyTorch eager: " + command);
-        Path out = Files.createTempFile(s.workDir(), "torch_bench", ".json");
+        Files.createDirectories(s.workDir());
+        Path out = s.workDir().resolve("torch_bench.json");
         ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         strip(pb.environment());
         Process p = pb.start();
         int code = p.waitFor();
         String text = Files.readString(out, StandardCharsets.UTF_8);
-        Files.deleteIfExists(out);
         if (code != 0) {
             throw new IOException("tools/torch_bench.py failed with exit code " + code + ": " + command);
         }
