@@ -85,7 +85,7 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Double> timing = new LinkedHashMap<>();
         long t = System.nanoTime();
         Files.createDirectories(out);
-        stories260K(o, root.resolve("models/stories260K.bin"));
+        stories260K(o, root.resolve("models/stories260K-upstream.bin"));
         timing.put("stories260K build + generate", lap(t));
         t = System.nanoTime();
         try (Tokenizer tok = Tokenizers.load(root.resolve("tokenizers/gpt2"))) {
@@ -130,8 +130,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The bundled real checkpoint: builds its KV-cache graph from the llama2.c file and greedily continues a fixed
-     * prompt of token ids ("Once upon a time" in its 512-token vocabulary, which is not bundled: ids only).
+     * The bundled real checkpoint (the upstream stories260K, repaired from the scrambled copy in
+     * {@code testdata/models/stories260K.bin}; see testdata/SOURCES.md): builds its KV-cache graph from the llama2.c
+     * file and greedily continues a fixed prompt of token ids ("Once upon a time" in its 512-token vocabulary, which
+     * is not bundled: ids only).
      */
     private void stories260K(PrintStream o, Path bin) throws Exception {
         Path onnx = out.resolve("stories260K.onnx");

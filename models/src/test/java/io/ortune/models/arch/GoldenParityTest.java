@@ -1,7 +1,7 @@
 package io.ortune.models.arch;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoldenParityTest {
 
     private static GoldenFixture fixture(String name) throws IOException {
-        assumeTrue(GoldenFixture.exists(name), "golden fixture " + name + " is not generated yet (run "
+        assertTrue(GoldenFixture.exists(name), "golden fixture " + name + " is not generated yet (run "
                 + "tools/torch_reference.py)");
         return GoldenFixture.load(name);
     }
@@ -70,16 +70,12 @@ class GoldenParityTest {
     }
 
     /**
-     * The real (unscrambled) tinyllamas checkpoint is not bundled; write it with
-     * {@code tools/torch_reference.py --write-upstream-stories260k OUT.bin} and pass
-     * {@code -Dortune.stories260k.upstream=OUT.bin}.
+     * The real (unscrambled) tinyllamas checkpoint, repaired from the bundled file by
+     * {@code tools/torch_reference.py --write-upstream-stories260k testdata/models/stories260K-upstream.bin}.
      */
     @Test
     void upstreamStories260kMatchesLlama2cInBothForms() throws IOException {
-        String bin = System.getProperty("ortune.stories260k.upstream");
-        assumeTrue(bin != null && java.nio.file.Files.isRegularFile(Path.of(bin)), "upstream stories260K.bin not "
-                + "given (-Dortune.stories260k.upstream=FILE; tools/torch_reference.py --write-upstream-stories260k)");
-        checkLlama2c("stories260K-upstream", Path.of(bin));
+        checkLlama2c("stories260K-upstream", TestData.file("models/stories260K-upstream.bin"));
     }
 
     private static void checkLlama2c(String name, Path bin) throws IOException {
@@ -99,7 +95,7 @@ class GoldenParityTest {
 
     @Test
     void stories260kGreedyDecodingWithTheKvCacheReproducesTheReference() throws IOException {
-        assumeTrue(GoldenFixture.exists("stories260K"), "golden fixture stories260K is not generated yet");
+        assertTrue(GoldenFixture.exists("stories260K"), "golden fixture stories260K is not generated yet");
         JsonNode greedy = new ObjectMapper().readTree(GoldenFixture.root().resolve("stories260K/greedy.json")
                 .toFile());
         List<Long> prompt = new ArrayList<>();
