@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
             BuildCommand.class,
             GenerateCommand.class,
             BenchGenerateCommand.class,
+            BenchTrainCommand.class,
             TrainCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
