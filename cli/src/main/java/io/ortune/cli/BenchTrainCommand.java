@@ -55,6 +55,10 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--no-ort-grad-kernels", description = "Backward graph from standard ONNX ops only.")
     boolean noOrtKernels;
 
+    @Option(names = "--no-memory-pattern", description = "Turn ONNX Runtime's memory-pattern planning off in the "
+            + "training sessions (on by default, as in the trainer).")
+    boolean noMemoryPattern;
+
     @Option(names = "--child-heap", paramLabel = "SIZE", defaultValue = "2g", description = "-Xmx of each measuring child JVM (default: ${DEFAULT-VALUE}).")
     String childHeap;
 
@@ -90,7 +94,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                 parsed.add(TrainMode.parse(m.trim()));
             }
             settings = new TrainBenchSettings(parsed, batch, seq, warmupSteps, steps, threads, seed, d.lr(),
-                    d.weightDecay(), !noOrtKernels, matmulSize, d.matmulRuns(), childHeap,
+                    d.weightDecay(), !noOrtKernels, !noMemoryPattern, matmulSize, d.matmulRuns(), childHeap,
                     workDir != null ? workDir.toAbsolutePath() : d.workDir(), noTorch ? null : python,
                     d.torchScript());
         } catch (IllegalArgumentException e) {

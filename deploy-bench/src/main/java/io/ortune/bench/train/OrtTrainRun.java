@@ -52,6 +52,7 @@ public record OrtTrainRun(TrainMode mode, double medianStepS, double minStepS, d
         argv.add(Long.toString(s.seed()));
         argv.add(Float.toString(s.lr()));
         argv.add(Integer.toString(BenchArtifacts.config().vocabSize()));
+        argv.add(Boolean.toString(s.memoryPattern()));
         Path out = s.workDir().resolve("ortune-" + artifacts.mode().cliName() + ".json");
         Process p = new ProcessBuilder(argv).redirectOutput(out.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

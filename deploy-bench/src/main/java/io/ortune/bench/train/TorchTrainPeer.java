@@ -56,8 +56,7 @@ final class TorchTrainPeer {
         return List.of("train", "--trainable", trainable, "--batch", Integer.toString(s.batch()), "--seq",
                 Integer.toString(s.seq()), "--steps", Integer.toString(s.steps()), "--warmup-steps",
                 Integer.toString(s.warmupSteps()), "--threads", Integer.toString(s.threads()), "--seed",
-                Long.toString(s.seed()), "--lr", Float.toString(s.lr()), "--weight-decay",
-                Float.toString(s.weightDecay()));
+                Long.toString(s.seed()), "--lr", plain(s.lr()), "--weight-decay", plain(s.weightDecay()));
     }
 
     /** The shell command that reproduces the PyTorch side. */
@@ -82,6 +81,11 @@ final class TorchTrainPeer {
                     + command(s, mode.cliName()));
         }
         return new ObjectMapper().readTree(Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    /** {@code 1e-4f} as {@code 0.0001}. */
+    static String plain(float v) {
+        return new java.math.BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
     }
 
     private static void strip(Map<String, String> env) {

@@ -24,10 +24,11 @@ import java.util.Map;
  * @param loads      load averages (1, 5, 15 min) at named moments of the run
  * @param startedUtc when the run started, {@code yyyy-MM-dd HH:mm} UTC
  * @param minutes    how long the whole run took
+ * @param warnings   warnings the PyTorch script printed (a busy machine), in order
  */
 public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatMulPeak peak, String torchNote,
                                Map<String, String> machine, Map<String, String> loads, String startedUtc,
-                               double minutes) {
+                               double minutes, List<String> warnings) {
 
     /** The section heading this report owns in docs/benchmarks.md. */
     public static final String HEADING = "## Training throughput";
@@ -54,6 +55,7 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
 
     public TrainBenchReport {
         rows = List.copyOf(rows);
+        warnings = List.copyOf(warnings);
         machine = Collections.unmodifiableMap(new LinkedHashMap<>(machine));
         loads = Collections.unmodifiableMap(new LinkedHashMap<>(loads));
     }
@@ -70,10 +72,13 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
                 + "random weights with seed ").append(s.seed()).append(" on each side (ortune `RandomSource`, PyTorch "
                 + "its HF-style init: same shapes and distribution, different values), float32, CPU, ")
                 .append(s.threads()).append(" threads on both sides (ONNX Runtime intra-op threads, "
-                + "`torch.set_num_threads`). Batch ").append(s.batch()).append(" × ").append(s.seq())
+                + "`torch.set_num_threads`; ONNX Runtime's CPU arena on and memory pattern ")
+                .append(s.memoryPattern() ? "on, its defaults, which ortune's trainer uses" : "off (the trainer's "
+                        + "default is on)").append("). Batch ").append(s.batch()).append(" × ").append(s.seq())
                 .append(" random token ids per step (labels = input ids, Hugging Face causal-LM loss: logits[:, :-1] "
-                + "against labels[:, 1:], mean cross-entropy), AdamW lr ").append(plain(s.lr()))
-                .append(", weight decay ").append(plain(s.weightDecay())).append(" (see the notes), dropout 0. ")
+                + "against labels[:, 1:], mean cross-entropy), AdamW lr ").append(TorchTrainPeer.plain(s.lr()))
+                .append(", weight decay ").append(TorchTrainPeer.plain(s.weightDecay()))
+                .append(" (see the notes), dropout 0. ")
                 .append(count(s.warmupSteps(), "warm-up step")).append(", then ").append(count(s.steps(),
                         "timed step")).append("; "
                 + "tokens/s = batch × seq / median step time, on both sides. A step is TrainStep + OptimizerStep + "
@@ -172,13 +177,18 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
                 + "weight decay: ONNX Runtime has one AdamW node for all parameters and ortune exempts biases and "
                 + "norm weights (Hugging Face's rule), so the node runs with weight decay 0 and `Trainer` applies "
                 + "`p *= 1 - lr·wd` itself. PyTorch decays every parameter inside its AdamW step.\n");
+        md.append("* ONNX Runtime's memory pattern (planning buffers from the first run's shapes) costs peak RSS in "
+                + "full fine-tuning; `--no-memory-pattern` measures ortune without it.\n");
         md.append("* 1-, 5- and 15-minute load averages (").append(TrainMachine.lscpu("CPU(s)"))
                 .append(" CPUs): ");
         StringBuilder l = new StringBuilder();
         loads.forEach((k, v) -> l.append(l.length() == 0 ? "" : "; ").append(v).append(" ").append(k));
-        md.append(l).append(".\n");
+        md.append(l).append(" (these count the benchmark's own processes: about 2 while one side runs).\n");
         if (torchNote != null) {
             md.append("* ").append(torchNote).append(".\n");
+        }
+        for (String w : warnings) {
+            md.append("* Warning: ").append(w).append(".\n");
         }
         for (Row r : rows) {
             if (r.torchCmd() != null) {
@@ -189,10 +199,6 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
 
     private static String f(double v, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
-    }
-
-    private static String plain(float v) {
-        return new java.math.BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
     }
 
     private static String count(int n, String what) {

@@ -16,6 +16,8 @@ import java.util.List;
  * @param lr             AdamW learning rate
  * @param weightDecay    AdamW weight decay (see {@link BenchArtifacts} for where ortune applies it)
  * @param ortGradKernels build the backward graph with ONNX Runtime's fused gradient kernels (the trainer's default)
+ * @param memoryPattern  ONNX Runtime's memory-pattern planning in the training session (on by default, as in the
+ *                       trainer)
  * @param matmulSize     n of the n×n×n float32 MatMul whose best time gives the peak FLOP/s
  * @param matmulRuns     timed MatMul runs (the best one counts)
  * @param childHeap      {@code -Xmx} of each child JVM (it holds only the token ids; ONNX Runtime's memory is native)
@@ -24,7 +26,8 @@ import java.util.List;
  * @param torchScript    {@code tools/torch_bench.py}
  */
 public record TrainBenchSettings(List<TrainMode> modes, int batch, int seq, int warmupSteps, int steps, int threads,
-                                 long seed, float lr, float weightDecay, boolean ortGradKernels, int matmulSize,
+                                 long seed, float lr, float weightDecay, boolean ortGradKernels,
+                                 boolean memoryPattern, int matmulSize,
                                  int matmulRuns, String childHeap, Path workDir, Path python, Path torchScript) {
 
     public TrainBenchSettings {
@@ -46,10 +49,11 @@ public record TrainBenchSettings(List<TrainMode> modes, int batch, int seq, int 
     /**
      * tools/torch_bench.py's defaults (both modes, batch 4 × 256, 2 threads, seed 0, AdamW lr 1e-4, weight decay
      * 0.01) except for the steps: 2 warm-up + 5 timed steps (the script's 1 + 3 left the first timed step still
-     * allocating); ONNX Runtime gradient kernels; a 2048³ MatMul, best of 10.
+     * allocating); ONNX Runtime gradient kernels and memory pattern on, as in the trainer; a 2048³ MatMul, best of
+     * 10.
      */
     public static TrainBenchSettings defaults(Path repoRoot, Path workDir) {
         return new TrainBenchSettings(List.of(TrainMode.FULL, TrainMode.LAST2), 4, 256, 2, 5, 2, 0, 1e-4f, 0.01f,
-                true, 2048, 10, "2g", workDir, Path.of("/usr/bin/python3"), repoRoot.resolve("tools/torch_bench.py"));
+                true, true, 2048, 10, "2g", workDir, Path.of("/usr/bin/python3"), repoRoot.resolve("tools/torch_bench.py"));
     }
 }

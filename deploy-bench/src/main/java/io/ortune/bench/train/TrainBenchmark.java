@@ -64,6 +64,7 @@ public final class TrainBenchmark {
         }
         List<TrainBenchReport.Row> rows = new ArrayList<>();
         JsonNode torchInfo = null;
+        List<String> warnings = new ArrayList<>();
         for (BenchArtifacts.Built b : built) {
             String name = b.mode().cliName();
             loads.put("before ortune " + name, TrainMachine.loadAverages());
@@ -75,6 +76,9 @@ public final class TrainBenchmark {
                 loads.put("before PyTorch " + name, TrainMachine.loadAverages());
                 JsonNode all = TorchTrainPeer.run(s, b.mode(), log);
                 torchInfo = all;
+                if (all.hasNonNull("warning")) {
+                    warnings.add("PyTorch " + name + ": " + all.get("warning").asText());
+                }
                 torch = all.path("runs").path(name);
                 cmd = TorchTrainPeer.command(s, name);
             }
@@ -84,6 +88,6 @@ public final class TrainBenchmark {
         loads.put("at the end", TrainMachine.loadAverages());
         double minutes = (System.nanoTime() - start) / 60e9;
         return new TrainBenchReport(s, rows, peak, torchNote, TrainMachine.describe(torchInfo, torchNote), loads,
-                started, minutes);
+                started, minutes, warnings);
     }
 }

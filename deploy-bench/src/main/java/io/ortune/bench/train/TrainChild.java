@@ -31,7 +31,7 @@ import java.util.SplittableRandom;
  * object on stdout: step times, losses, tokens/s from the median step, RSS after session creation and the peak
  * ({@code VmHWM}) at the end.
  *
- * <p>Arguments: {@code ARTIFACT_DIR THREADS BATCH SEQ WARMUP STEPS SEED LR VOCAB}.
+ * <p>Arguments: {@code ARTIFACT_DIR THREADS BATCH SEQ WARMUP STEPS SEED LR VOCAB MEMORY_PATTERN}.
  */
 public final class TrainChild {
 
@@ -39,8 +39,9 @@ public final class TrainChild {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 9) {
-            System.err.println("usage: TrainChild ARTIFACT_DIR THREADS BATCH SEQ WARMUP STEPS SEED LR VOCAB");
+        if (args.length != 10) {
+            System.err.println("usage: TrainChild ARTIFACT_DIR THREADS BATCH SEQ WARMUP STEPS SEED LR VOCAB "
+                    + "MEMORY_PATTERN");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
@@ -52,15 +53,17 @@ public final class TrainChild {
         long seed = Long.parseLong(args[6]);
         float lr = Float.parseFloat(args[7]);
         int vocab = Integer.parseInt(args[8]);
-        ObjectNode out = run(dir, threads, batch, seq, warmup, steps, seed, lr, vocab);
+        boolean memoryPattern = Boolean.parseBoolean(args[9]);
+        ObjectNode out = run(dir, threads, batch, seq, warmup, steps, seed, lr, vocab, memoryPattern);
         System.out.println(new ObjectMapper().writeValueAsString(out));
     }
 
     static ObjectNode run(Path dir, int threads, int batch, int seq, int warmup, int steps, long seed, float lr,
-                          int vocab) {
+                          int vocab, boolean memoryPattern) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode out = json.createObjectNode();
-        SessionOptions options = SessionOptions.builder().intraOpThreads(threads).interOpThreads(1).build();
+        SessionOptions options = SessionOptions.builder().intraOpThreads(threads).interOpThreads(1)
+                .memoryPattern(memoryPattern).build();
         long t0 = System.nanoTime();
         try (CheckpointState state = CheckpointState.load(dir.resolve(ArtifactSet.CHECKPOINT));
              TrainingSession session = TrainingSession.create(state, dir.resolve(ArtifactSet.TRAINING_MODEL), null,
