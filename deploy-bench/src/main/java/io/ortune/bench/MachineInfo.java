@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The machine and software a benchmark ran on: CPU, cores, memory, OS, Java, ONNX Runtime, PyTorch and its BLAS. */
-final class MachineInfo {
+public final class MachineInfo {
 
     private MachineInfo() {
     }
@@ -40,7 +40,8 @@ final class MachineInfo {
         return m;
     }
 
-    static String lscpu(String field) {
+    /** One {@code lscpu} field, or "?". */
+    public static String lscpu(String field) {
         try {
             Process p = new ProcessBuilder("lscpu").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -58,7 +59,8 @@ final class MachineInfo {
         return "?";
     }
 
-    private static String memTotal() {
+    /** Total RAM, e.g. {@code 23.5 GiB}. */
+    public static String memTotal() {
         String kb = field(Path.of("/proc/meminfo"), "MemTotal:");
         if (kb == null) {
             return "?";
@@ -67,10 +69,21 @@ final class MachineInfo {
         return String.format(Locale.ROOT, "%.1f GiB", k / 1024.0 / 1024.0);
     }
 
-    private static String osName() {
+    /** OS pretty name and kernel version. */
+    public static String osName() {
         String pretty = field(Path.of("/etc/os-release"), "PRETTY_NAME=");
         String name = pretty == null ? System.getProperty("os.name") : pretty.replace("\"", "");
         return name + ", kernel " + System.getProperty("os.version");
+    }
+
+    /** The 1-, 5- and 15-minute load averages as text, e.g. {@code 0.52 0.61 0.70}. */
+    public static String loadAverages() {
+        String s = readOrNull(Path.of("/proc/loadavg"));
+        if (s == null) {
+            return "?";
+        }
+        String[] f = s.trim().split(" ");
+        return f.length < 3 ? "?" : f[0] + " " + f[1] + " " + f[2];
     }
 
     /** The 1-minute load average, or NaN when unknown. */

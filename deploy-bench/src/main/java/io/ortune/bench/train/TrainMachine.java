@@ -1,14 +1,11 @@
 package io.ortune.bench.train;
 
+import io.ortune.bench.MachineInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ortune.runtime.OrtRuntime;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /** The machine and software the training benchmark ran on, label → value in display order. */
@@ -23,8 +20,8 @@ final class TrainMachine {
         m.put("CPU", lscpu("Model name") + " (lscpu; family " + lscpu("CPU family") + ", model " + lscpu("Model")
                 + "), " + lscpu("CPU(s)") + " logical CPUs = " + lscpu("Core(s) per socket") + " core(s) × "
                 + lscpu("Thread(s) per core") + " thread(s) per core");
-        m.put("RAM", memTotal());
-        m.put("OS", osName());
+        m.put("RAM", MachineInfo.memTotal());
+        m.put("OS", MachineInfo.osName());
         m.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("ONNX Runtime", OrtRuntime.get().version() + " (org.bytedeco:onnxruntime " + presetVersion()
                 + ", CPU execution provider, training API)");
@@ -59,66 +56,10 @@ final class TrainMachine {
     }
 
     static String lscpu(String field) {
-        try {
-            Process p = new ProcessBuilder("lscpu").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            for (String line : out.split("\n")) {
-                if (line.startsWith(field + ":")) {
-                    return line.substring(field.length() + 1).trim();
-                }
-            }
-        } catch (IOException e) {
-            return "? (lscpu failed: " + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return "?";
+        return MachineInfo.lscpu(field);
     }
 
-    /** The 1-, 5- and 15-minute load averages as text, e.g. {@code 0.52 0.61 0.70}. */
     static String loadAverages() {
-        String s = read(Path.of("/proc/loadavg"));
-        if (s == null) {
-            return "?";
-        }
-        String[] f = s.trim().split(" ");
-        return f.length < 3 ? "?" : f[0] + " " + f[1] + " " + f[2];
-    }
-
-    private static String memTotal() {
-        String kb = field(Path.of("/proc/meminfo"), "MemTotal:");
-        if (kb == null) {
-            return "?";
-        }
-        long k = Long.parseLong(kb.replace("kB", "").trim());
-        return String.format(Locale.ROOT, "%.1f GiB", k / 1024.0 / 1024.0);
-    }
-
-    private static String osName() {
-        String pretty = field(Path.of("/etc/os-release"), "PRETTY_NAME=");
-        String name = pretty == null ? System.getProperty("os.name") : pretty.replace("\"", "");
-        return name + ", kernel " + System.getProperty("os.version");
-    }
-
-    private static String field(Path file, String prefix) {
-        String s = read(file);
-        if (s == null) {
-            return null;
-        }
-        for (String line : s.split("\n")) {
-            if (line.startsWith(prefix)) {
-                return line.substring(prefix.length()).trim();
-            }
-        }
-        return null;
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return null;
-        }
+        return MachineInfo.loadAverages();
     }
 }
