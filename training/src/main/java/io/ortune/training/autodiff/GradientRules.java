@@ -45,6 +45,7 @@ public final class GradientRules {
         IndexGrads.register(m);
         ReduceGrads.register(m);
         LossGrads.register(m);
+        QuantGrads.register(m);
         return m;
     }
 
