@@ -1,5 +1,6 @@
 package io.ortune.cli;
 
+import io.ortune.graph.io.AtomicFiles;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.peft.Injection;
 import io.ortune.graph.peft.PeftInjector;
@@ -32,7 +33,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -192,10 +192,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private static void saveRunConfig(Path run, TrainOptions o) throws IOException {
         Files.createDirectories(run);
-        Path target = run.resolve(RUN_CONFIG);
-        Path temp = Files.createTempFile(run, "." + RUN_CONFIG, ".tmp");
-        Files.writeString(temp, o.toJson(), StandardCharsets.UTF_8);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(run.resolve(RUN_CONFIG), o.toJson());
     }
 
     /** Data lines for the demo (packed rows). */
