@@ -50,6 +50,22 @@ final class Tensors {
         throw unsupported(name, dtype);
     }
 
+    /** A float or double tensor's values as doubles. */
+    static double[] values(Tensor t) {
+        if (t.dtype() == DataType.DOUBLE) {
+            return t.toDoubles();
+        }
+        if (t.dtype() == DataType.FLOAT) {
+            float[] f = t.toFloats();
+            double[] d = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                d[i] = f[i];
+            }
+            return d;
+        }
+        throw unsupported(t.name(), t.dtype());
+    }
+
     /** A standard normal draw (Box–Muller), so results depend only on the seed, not on JDK internals. */
     static double gaussian(SplittableRandom rnd) {
         double u1 = rnd.nextDouble();
