@@ -36,6 +36,15 @@ final class Tensors {
         return of(name, dtype, dims, d);
     }
 
+    /** Uniform(−bound, bound) draws from {@code rnd}, row-major (PyTorch's default Linear initialisation). */
+    static Tensor uniform(String name, DataType dtype, long[] dims, double bound, SplittableRandom rnd) {
+        double[] d = new double[count(dims, name)];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = bound * (2 * rnd.nextDouble() - 1);
+        }
+        return of(name, dtype, dims, d);
+    }
+
     static Tensor of(String name, DataType dtype, long[] dims, double[] d) {
         if (dtype == DataType.DOUBLE) {
             return Tensor.ofDoubles(name, dims, d);
