@@ -12,9 +12,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The write-then-rename discipline: temporary files beside their target (so the rename stays on one file
- * system), atomic replacement, and cleanup that never masks the original failure.
+ * system), atomic replacement, and cleanup that never masks the original failure. Public so that every module
+ * writing companion files (adapter folders, manifests) follows the same discipline.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     private AtomicFiles() {
     }
@@ -23,7 +24,7 @@ final class AtomicFiles {
      * Creates an empty hidden temporary file {@code .<name>.<random>.tmp} in {@code folder}, with the default
      * permissions a new file gets (not the owner-only ones of {@link Files#createTempFile}).
      */
-    static Path createTemp(Path folder, String name) throws IOException {
+    public static Path createTemp(Path folder, String name) throws IOException {
         for (int attempt = 0; ; attempt++) {
             Path p = folder.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
                     + ".tmp");
@@ -39,7 +40,7 @@ final class AtomicFiles {
     }
 
     /** Renames {@code temp} over {@code target}, atomically where the file system can. */
-    static void move(Path temp, Path target) throws IOException {
+    public static void move(Path temp, Path target) throws IOException {
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -48,7 +49,7 @@ final class AtomicFiles {
     }
 
     /** Makes the renames in {@code folder} durable where the platform allows syncing a directory. */
-    static void syncFolder(Path folder) {
+    public static void syncFolder(Path folder) {
         try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {
@@ -57,7 +58,7 @@ final class AtomicFiles {
     }
 
     /** Deletes a temporary file; a failure to delete is added to {@code primary} instead of replacing it. */
-    static void deleteQuietly(Path p, Throwable primary) {
+    public static void deleteQuietly(Path p, Throwable primary) {
         if (p == null) {
             return;
         }
