@@ -1,5 +1,6 @@
 package io.ortune.export.adapter;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -121,12 +123,8 @@ public final class PeftConfigJson {
             default -> out.put("num_virtual_tokens", c.numVirtualTokens());
         }
         out.putAll(c.other());
-        DefaultPrettyPrinter pp = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-                .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE)
-                .withObjectIndenter(new DefaultIndenter("  ", "\n"));
         try {
-            return JSON.writer(pp).writeValueAsString(out);
+            return JSON.writer(new PythonStyle()).writeValueAsString(out);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write adapter config JSON", e);
         }
@@ -165,6 +163,46 @@ public final class PeftConfigJson {
     /** An integral value as a JSON integer (PEFT types alphas as int), else as a double. */
     private static Object number(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? (Object) (long) v : (Object) v;
+    }
+
+    /** Python's {@code json.dumps(indent=2)} layout: {@code "key": value}, one item per line, {@code {}} and {@code []}. */
+    private static final class PythonStyle extends DefaultPrettyPrinter {
+        private static final long serialVersionUID = 1L;
+
+        PythonStyle() {
+            super(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+            _arrayIndenter = new DefaultIndenter("  ", "\n");
+            _objectIndenter = new DefaultIndenter("  ", "\n");
+        }
+
+        PythonStyle(PythonStyle base) {
+            super(base);
+        }
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            return new PythonStyle(this);
+        }
+
+        @Override
+        public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+            if (entries > 0) {
+                super.writeEndObject(g, entries);
+                return;
+            }
+            --_nesting;
+            g.writeRaw('}');
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int values) throws IOException {
+            if (values > 0) {
+                super.writeEndArray(g, values);
+                return;
+            }
+            --_nesting;
+            g.writeRaw(']');
+        }
     }
 
     /** Typed reads of one JSON object, collecting problems. */
