@@ -1,5 +1,9 @@
 package io.ortune.graph.pass;
 
+import io.ortune.graph.peft.DoraPass;
+import io.ortune.graph.peft.LoraPass;
+import io.ortune.graph.peft.StripTrainingOnlyPass;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,7 +31,13 @@ public final class PassRegistry {
             .with(IdentityEliminationPass.NAME, "bypass and remove Identity nodes", IdentityEliminationPass::new)
             .with(ShapeInferencePass.NAME, "fill in missing output types of known ops", ShapeInferencePass::new)
             .with(LegacyOpsetUpgradePass.NAME, "lift a default-domain opset 1..6 model to opset 7 (oldest ONNX "
-                    + "Runtime runs)", LegacyOpsetUpgradePass::new);
+                    + "Runtime runs)", LegacyOpsetUpgradePass::new)
+            .with(LoraPass.NAME, "inject a LoRA adapter (PEFT defaults on all-linear; configure with new "
+                    + "LoraPass(LoraConfig))", LoraPass::new)
+            .with(DoraPass.NAME, "inject a DoRA adapter (PEFT defaults on all-linear; configure with new "
+                    + "DoraPass(LoraConfig))", DoraPass::new)
+            .with(StripTrainingOnlyPass.NAME, "remove training-only nodes (LoRA dropout) for inference",
+                    StripTrainingOnlyPass::new);
 
     private final Map<String, Entry> entries;
 
@@ -35,7 +45,10 @@ public final class PassRegistry {
         this.entries = Collections.unmodifiableMap(new TreeMap<>(entries));
     }
 
-    /** The passes of the graph module: dce, fold-constants, identity-elimination, infer-shapes, toposort, validate. */
+    /**
+     * The passes of the graph module: dce, dora, fold-constants, identity-elimination, infer-shapes, lora,
+     * strip-training-only, toposort, upgrade-opset, validate.
+     */
     public static PassRegistry builtIn() {
         return BUILT_IN;
     }

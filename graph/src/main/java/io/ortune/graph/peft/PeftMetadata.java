@@ -136,6 +136,29 @@ public final class PeftMetadata {
         return Optional.ofNullable(m.metadataProps().get(ACTIVE));
     }
 
+    /**
+     * The active adapters: the names in {@value #ACTIVE}, which holds one name or, when several adapters are on at
+     * once (a second one injected, or a weighted mix), a comma-separated list.
+     */
+    public static List<String> activeAdapters(Model m) {
+        return List.copyOf(splitNames(m.metadataProps().getOrDefault(ACTIVE, "")));
+    }
+
+    /** Records {@code names} (adapters of the model) as active; none removes the record. */
+    public static void setActiveAdapters(Model m, Collection<String> names) {
+        for (String n : names) {
+            if (adapter(m, n).isEmpty()) {
+                throw new IllegalArgumentException("no adapter named '" + n + "'; the model has "
+                        + adapters(m).stream().map(AdapterInfo::name).toList());
+            }
+        }
+        if (names.isEmpty()) {
+            m.metadataProps().remove(ACTIVE);
+        } else {
+            m.metadataProps().put(ACTIVE, String.join(",", new LinkedHashSet<>(names)));
+        }
+    }
+
     public static void setActive(Model m, String name) {
         if (adapter(m, name).isEmpty()) {
             throw new IllegalArgumentException("no adapter named '" + name + "'; the model has "

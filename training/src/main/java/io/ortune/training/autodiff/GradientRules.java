@@ -1,6 +1,7 @@
 package io.ortune.training.autodiff;
 
 import io.ortune.graph.ir.Node;
+import io.ortune.graph.peft.NodeMarks;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,7 +17,8 @@ import java.util.TreeSet;
  * replaces one (for a custom op) and returns a new registry.
  *
  * <p>Ops whose outputs never carry a gradient (comparisons, {@code Shape}, {@code Floor}, random generators...)
- * are listed in {@link #nonDifferentiable()}: differentiation stops there without a rule.
+ * are listed in {@link #nonDifferentiable()}: differentiation stops there without a rule. So does any node marked
+ * with {@link NodeMarks#STOP_GRADIENT} (stop-gradient / {@code detach}; see {@link #isStopGradient}).
  */
 public final class GradientRules {
 
@@ -45,6 +47,7 @@ public final class GradientRules {
         IndexGrads.register(m);
         ReduceGrads.register(m);
         LossGrads.register(m);
+        QuantGrads.register(m);
         return m;
     }
 
@@ -81,7 +84,17 @@ public final class GradientRules {
     }
 
     static boolean isNonDifferentiable(Node n) {
-        return (n.domain().isEmpty() || n.domain().equals("ai.onnx")) && NON_DIFFERENTIABLE.contains(n.opType());
+        return isStopGradient(n)
+                || (n.domain().isEmpty() || n.domain().equals("ai.onnx")) && NON_DIFFERENTIABLE.contains(n.opType());
+    }
+
+    /**
+     * Whether {@code n} stops gradients: any node whose metadata has {@link NodeMarks#STOP_GRADIENT} = true
+     * (in practice an {@code Identity}, as DoRA's detached weight norm). Its output is a constant to the backward
+     * pass: nothing upstream of it is differentiated through it.
+     */
+    public static boolean isStopGradient(Node n) {
+        return NodeMarks.isStopGradient(n);
     }
 
     static String key(String domain, String opType) {

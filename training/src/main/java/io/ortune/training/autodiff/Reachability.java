@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * The part of the forward graph that differentiation walks: values that depend on a trainable parameter through
- * floating-point edges (forward reachability) and that the loss depends on (backward reachability). Only nodes
+ * floating-point edges (forward reachability) and that the loss depends on (backward reachability); neither walk
+ * crosses a stop-gradient node ({@link GradientRules#isStopGradient}). Only nodes
  * producing such a value are visited; only inputs in the set receive a gradient.
  */
 final class Reachability {
@@ -45,7 +46,7 @@ final class Reachability {
         ancestors.add(loss);
         for (int k = order.size() - 1; k >= 0; k--) {
             Node n = order.get(k);
-            if (anyIn(n.outputs(), ancestors)) {
+            if (!GradientRules.isStopGradient(n) && anyIn(n.outputs(), ancestors)) {
                 ancestors.addAll(GraphWalk.dependencies(n));
             }
         }

@@ -1,5 +1,6 @@
 package io.ortune.training.autodiff;
 
+import io.ortune.graph.peft.ModulePaths;
 import io.ortune.graph.analysis.GraphWalk;
 import io.ortune.graph.build.GraphBuilder;
 import io.ortune.graph.ir.Graph;
@@ -46,7 +47,7 @@ final class Recomputation {
         this.graph = graph;
         this.b = b;
         for (Node n : graph.nodes()) {
-            OptionalInt layer = LayerNames.layerOf(n.name());
+            OptionalInt layer = ModulePaths.layerOf(n.name());
             if (layer.isPresent() && n.subgraphs().isEmpty() && !NEVER_RECOMPUTE.contains(n.opType())) {
                 layerOf.put(n, layer.getAsInt());
             }

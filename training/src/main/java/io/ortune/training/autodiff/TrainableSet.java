@@ -1,5 +1,6 @@
 package io.ortune.training.autodiff;
 
+import io.ortune.graph.peft.ModulePaths;
 import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Graph;
 import io.ortune.graph.ir.Value;
@@ -69,7 +70,7 @@ public final class TrainableSet {
             wanted.add(i);
         }
         return new TrainableSet("layers " + wanted, Set.of(), (n, g) -> {
-            OptionalInt layer = LayerNames.layerOf(n);
+            OptionalInt layer = ModulePaths.layerOf(n);
             return layer.isPresent() && wanted.contains(layer.getAsInt());
         });
     }

@@ -20,6 +20,7 @@ public record Batch(int rows, int length, long[] inputIds, long[] attentionMask,
     public static final String INPUT_IDS = "input_ids";
     public static final String ATTENTION_MASK = "attention_mask";
     public static final String LABELS = "labels";
+    public static final String POSITION_IDS = "position_ids";
 
     public Batch {
         long n = (long) rows * length;
@@ -59,5 +60,26 @@ public record Batch(int rows, int length, long[] inputIds, long[] attentionMask,
         m.put(ATTENTION_MASK, Tensor.ofLongs(ATTENTION_MASK, dims, attentionMask));
         m.put(LABELS, Tensor.ofLongs(LABELS, dims, labels));
         return m;
+    }
+
+    /**
+     * {@value #POSITION_IDS} for graphs that take it, by Hugging Face's rule: the count of real tokens before each
+     * position, with padded positions set to 1.
+     */
+    public Tensor positionIds() {
+        return Tensor.ofLongs(POSITION_IDS, new long[] {rows, length}, positions());
+    }
+
+    private long[] positions() {
+        long[] p = new long[attentionMask.length];
+        for (int r = 0; r < rows; r++) {
+            long seen = 0;
+            for (int t = 0; t < length; t++) {
+                int i = r * length + t;
+                seen += attentionMask[i];
+                p[i] = attentionMask[i] == 0 ? 1 : seen - 1;
+            }
+        }
+        return p;
     }
 }

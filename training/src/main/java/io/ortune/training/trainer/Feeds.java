@@ -17,6 +17,9 @@ final class Feeds {
     static Map<String, Tensor> of(List<String> names, Batch batch, float lossScale) {
         Map<String, Tensor> all = batch.feeds();
         all.put(CausalLmObjective.LOSS_SCALE, Tensor.scalarFloat(CausalLmObjective.LOSS_SCALE, lossScale));
+        if (names.contains(Batch.POSITION_IDS)) {
+            all.put(Batch.POSITION_IDS, batch.positionIds());
+        }
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String n : names) {
             Tensor t = all.get(n);

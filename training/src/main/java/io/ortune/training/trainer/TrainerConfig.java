@@ -38,6 +38,9 @@ public record TrainerConfig(int batchSize, int gradAccum, double lr, LrSchedule.
                             int threads, TrainableSet trainable, boolean shuffle, boolean ortKernels,
                             int keepCheckpoints) {
 
+    /** The seed when none is given (Hugging Face's {@code Trainer} default). */
+    public static final long DEFAULT_SEED = 42;
+
     public TrainerConfig {
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(trainable, "trainable");
@@ -107,7 +110,7 @@ public record TrainerConfig(int batchSize, int gradAccum, double lr, LrSchedule.
         private int evalEvery;
         private int saveEvery;
         private int patience;
-        private long seed = 42;
+        private long seed = DEFAULT_SEED;
         private int threads;
         private TrainableSet trainable = TrainableSet.all();
         private boolean shuffle = true;

@@ -13,6 +13,7 @@ import io.ortune.training.autodiff.AutodiffReport;
 import io.ortune.training.autodiff.AutodiffResult;
 import io.ortune.training.autodiff.TrainableSet;
 import io.ortune.training.objective.CausalLmObjective;
+import io.ortune.training.qlora.Nf4State;
 
 /**
  * Builds the training artifacts of a causal-LM run: the objective appended to the training-form model, autodiff of
@@ -62,6 +63,11 @@ public final class TrainingGraphs {
         java.util.List<String> frozen = new java.util.ArrayList<>(r.frozen());
         for (String p : r.trainable()) {
             if (!r.gradients().containsKey(p)) {
+                frozen.add(p);
+            }
+        }
+        for (String p : Nf4State.initializers(r.model().graph())) {
+            if (!frozen.contains(p)) {
                 frozen.add(p);
             }
         }

@@ -1,5 +1,6 @@
 package io.ortune.training.autodiff;
 
+import io.ortune.graph.peft.ModulePaths;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ortune.graph.analysis.GraphWalk;
@@ -49,7 +50,7 @@ class RecomputationTest {
         List<Node> nodes = model.graph().nodes();
         Map<Node, Integer> layer = new IdentityHashMap<>();
         for (Node n : nodes.subList(0, forwardCount)) {
-            OptionalInt l = LayerNames.layerOf(n.name());
+            OptionalInt l = ModulePaths.layerOf(n.name());
             if (l.isPresent() && !n.opType().equals("Constant") && !n.opType().equals("Dropout")) {
                 layer.put(n, l.getAsInt());
             }
