@@ -2,6 +2,7 @@ package io.ortune.export.adapter;
 
 import io.ortune.graph.peft.AdapterInfo;
 import io.ortune.graph.peft.LayerRange;
+import io.ortune.graph.peft.PeftConfigs;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,8 +11,7 @@ import java.util.Map;
 
 /**
  * Typed reads of an adapter's config as recorded in model metadata ({@link AdapterInfo#config()}: PEFT key names,
- * string values), each failure naming the adapter and key. Lists are comma-separated; patterns are
- * {@code key=value} or {@code key:value} pairs separated by commas, or a JSON object.
+ * string values, as {@link PeftConfigs} writes them), each failure naming the adapter and key.
  */
 final class RecordedConfig {
 
@@ -100,30 +100,15 @@ final class RecordedConfig {
         }
     }
 
-    /** A pattern map ({@code rank_pattern}, {@code alpha_pattern}). */
+    /** A pattern map ({@code rank_pattern}, {@code alpha_pattern}) in {@link PeftConfigs#encodePattern} form. */
     Map<String, String> pattern(String key) {
-        Map<String, String> out = new LinkedHashMap<>();
         if (!has(key)) {
-            return out;
+            return new LinkedHashMap<>();
         }
-        String v = info.config().get(key).trim();
-        if (v.startsWith("{")) {
-            try {
-                PeftConfigJson.JSON.readTree(v).fields().forEachRemaining(e -> out.put(e.getKey(),
-                        e.getValue().asText()));
-                return out;
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new AdapterException(source(), key + ": '" + v + "' is not a JSON object");
-            }
+        try {
+            return PeftConfigs.decodePattern(info.config().get(key).trim());
+        } catch (IllegalArgumentException e) {
+            throw new AdapterException(source(), key + ": " + e.getMessage());
         }
-        for (String pair : v.split(",")) {
-            String p = pair.trim();
-            int sep = Math.max(p.lastIndexOf('='), p.lastIndexOf(':'));
-            if (sep <= 0) {
-                throw new AdapterException(source(), key + ": entry '" + p + "' is not pattern=value");
-            }
-            out.put(p.substring(0, sep).trim(), p.substring(sep + 1).trim());
-        }
-        return out;
     }
 }
