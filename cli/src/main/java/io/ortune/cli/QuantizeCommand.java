@@ -2,6 +2,7 @@ package io.ortune.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ortune.graph.io.AtomicFiles;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.onnx.OnnxReader;
 import io.ortune.graph.onnx.OnnxWriter;
@@ -15,7 +16,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -111,9 +111,6 @@ final class QuantizeCommand implements Callable<Integer> {
         if (file.toAbsolutePath().getParent() != null) {
             Files.createDirectories(file.toAbsolutePath().getParent());
         }
-        Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-        Files.writeString(temp, text + "\n", StandardCharsets.UTF_8);
-        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(file, text + "\n");
     }
 }

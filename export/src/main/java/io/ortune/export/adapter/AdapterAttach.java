@@ -1,0 +1,115 @@
+package io.ortune.export.adapter;
+
+import io.ortune.graph.ir.Graph;
+import io.ortune.graph.ir.Model;
+import io.ortune.graph.ir.Tensor;
+import io.ortune.graph.ir.Value;
+import io.ortune.graph.peft.AdapterInfo;
+import io.ortune.graph.peft.Injection;
+import io.ortune.graph.peft.LoraConfig;
+import io.ortune.graph.peft.LoraInit;
+import io.ortune.graph.peft.LoraPass;
+import io.ortune.graph.peft.PeftMetadata;
+import io.ortune.graph.peft.StripTrainingOnlyPass;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Attaches a PEFT adapter to a base: the config translated for the injection pass, the pass run on a copy of the
+ * base, then every adapter tensor replaced by the file's bytes (so the attached values are the file's, bit for bit).
+ */
+final class AdapterAttach {
+
+    /** {@code init_lora_weights} values whose adapters belong to a changed base (PiSSA/OLoRA residuals, LoftQ). */
+    private static final List<String> RESIDUAL_INITS = List.of("pissa", "olora", "loftq", "corda", "eva");
+
+    private AdapterAttach() {
+    }
+
+    /**
+     * @param trainable keep the training-only dropout (PEFT's {@code is_trainable=True}); otherwise the graph is for
+     *                  inference, as {@code PeftModel.from_pretrained} gives by default
+     */
+    static Injection attach(Model base, PeftAdapter a, String name, String source, boolean trainable) {
+        PeftAdapterConfig c = a.config();
+        c.requireSupported(source);
+        AdapterChecks.selfConsistent(a, source);
+        AdapterChecks.againstBase(a, base, source);
+        Injection inj = switch (a.method()) {
+            case LORA, DORA -> new LoraPass(loraConfig(c, name, source)).inject(base);
+            default -> throw new AdapterException(source, "peft_type: attaching " + c.peftType() + " adapters is not "
+                    + "supported yet (LORA, with or without use_dora, is)");
+        };
+        Model m = trainable ? inj.model() : new StripTrainingOnlyPass().run(inj.model()).model();
+        AdapterInfo info = PeftMetadata.adapter(m, name).orElseThrow(() -> new IllegalStateException("the "
+                + a.method().cliName() + " pass recorded no adapter '" + name + "'"));
+        setTensors(m.graph(), a, info, source);
+        Map<String, String> config = new LinkedHashMap<>(info.config());
+        config.put("fan_in_fan_out", Boolean.toString(c.fanInFanOut()));
+        config.put("init_lora_weights", c.initLoraWeights());
+        if (c.taskType() != null) {
+            config.put("task_type", c.taskType());
+        }
+        if (c.baseModelNameOrPath() != null) {
+            config.put("base_model_name_or_path", c.baseModelNameOrPath());
+        }
+        PeftMetadata.putAdapter(m, new AdapterInfo(name, info.method(), config, info.tensors()));
+        return new Injection(m, inj.report());
+    }
+
+    /** The pass's config for {@code c}; the init only shapes the tensors, which the file's values then replace. */
+    static LoraConfig loraConfig(PeftAdapterConfig c, String name, String source) {
+        if (RESIDUAL_INITS.contains(c.initLoraWeights().toLowerCase(java.util.Locale.ROOT))) {
+            throw new AdapterException(source, "init_lora_weights: '" + c.initLoraWeights() + "' adapters are "
+                    + "trained against a modified (residual) base; convert it to a plain LoRA in PEFT first "
+                    + "(save_pretrained(..., path_initial_model_for_weight_conversion=...))");
+        }
+        try {
+            return new LoraConfig(c.r(), c.loraAlpha(), c.loraDropout(), c.useRslora(), LoraInit.KAIMING,
+                    c.targets().toTargetSpec(), c.layers().orElse(null), c.rankPattern(), c.alphaPattern(), name, 0,
+                    c.useDora());
+        } catch (IllegalArgumentException e) {
+            throw new AdapterException(source, e.getMessage());
+        }
+    }
+
+    private static void setTensors(Graph g, PeftAdapter a, AdapterInfo info, String source) {
+        List<String> issues = new ArrayList<>();
+        TreeSet<String> expected = new TreeSet<>(info.tensors().keySet());
+        TreeSet<String> given = new TreeSet<>(a.tensors().keySet());
+        if (!expected.equals(given)) {
+            TreeSet<String> missing = new TreeSet<>(expected);
+            missing.removeAll(given);
+            TreeSet<String> extra = new TreeSet<>(given);
+            extra.removeAll(expected);
+            missing.forEach(k -> issues.add("missing key '" + k + "': the injected adapter has this tensor"));
+            extra.forEach(k -> issues.add("key '" + k + "': the injection made no such tensor"));
+            AdapterChecks.fail(source, issues);
+        }
+        for (Map.Entry<String, String> e : info.tensors().entrySet()) {
+            Value v = g.initializer(e.getValue());
+            Tensor file = a.tensor(e.getKey());
+            Tensor made = v.constant();
+            if (made.dtype() != file.dtype() || !java.util.Arrays.equals(made.dims(), file.dims())) {
+                issues.add("key '" + e.getKey() + "': expected " + made.dtype().onnxName()
+                        + java.util.Arrays.toString(made.dims()) + " (initializer '" + v.name() + "'), found "
+                        + file.dtype().onnxName() + java.util.Arrays.toString(file.dims()));
+                continue;
+            }
+            g.setInitializerTensor(v, Tensor.ofBytes(v.name(), file.dtype(), file.dims(), copy(file.bytes())));
+        }
+        AdapterChecks.fail(source, issues);
+    }
+
+    /** The tensor's bytes on the heap: the model must not depend on the adapter file staying where it is. */
+    private static byte[] copy(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+}
