@@ -11,7 +11,7 @@ class TrainChildTest {
     void wrongArgumentCountThrowsTheUsageInsteadOfExiting() {
         assertThatThrownBy(() -> TrainChild.main(new String[] {"dir", "2"}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("usage: TrainChild ARTIFACT_DIR THREADS BATCH SEQ WARMUP STEPS SEED LR VOCAB MEMORY_PATTERN "
-                        + "(received 2 arguments: [dir, 2])");
+                .hasMessage("usage: TrainChild ARTIFACT_DIR THREADS BATCH SEQ WARMUP STEPS SEED LR VOCAB "
+                        + "MEMORY_PATTERN (received 2 arguments: [dir, 2])");
     }
 }

@@ -87,6 +87,7 @@ public final class OnnxWriter {
             }
             AtomicFiles.move(tempModel, target);
             committed = true;
+            AtomicFiles.syncFolder(folder);
             if (rebinder != null) {
                 rebinder.apply(model.graph());
             }
@@ -96,7 +97,6 @@ public final class OnnxWriter {
             if (stale != null) {
                 removeStale(stale, target);
             }
-            AtomicFiles.syncFolder(folder);
         } catch (Throwable t) {
             failure = t;
             throw t;

@@ -140,8 +140,8 @@ class QuantizedOpSchemasTest {
 
         Value wBad = b.input("w_bad", DataType.UINT8, 32, 8, 8);
         assertThatThrownBy(() -> b.op(MS, "MatMulNBits", in(a, wBad, s), attrs))
-                .hasMessageEndingWith("input 1 'w_bad' (B) has shape [32,8,8], expected [32,8,16] ([N, ceil(K/block_size),"
-                        + " block_size*bits/8] for N=32, K=256, block_size=32, bits=4)");
+                .hasMessageEndingWith("input 1 'w_bad' (B) has shape [32,8,8], expected [32,8,16] "
+                        + "([N, ceil(K/block_size), block_size*bits/8] for N=32, K=256, block_size=32, bits=4)");
         Value sBad = b.input("s_bad", DataType.FLOAT, 32, 4);
         assertThatThrownBy(() -> b.op(MS, "MatMulNBits", in(a, w, sBad), attrs))
                 .hasMessageEndingWith("input 2 's_bad' (scales) has shape [32,4], expected [256] or [32,8] (one per "
