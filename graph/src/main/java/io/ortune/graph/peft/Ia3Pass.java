@@ -69,6 +69,15 @@ public final class Ia3Pass implements Pass {
         }
         TargetSpec targetSpec = TargetSpec.parse(targets);
         TargetSpec ffSpec = feedforward.isBlank() ? null : TargetSpec.parse(feedforward);
+        if (ffSpec != null) {
+            for (LinearSite s : matches.sites()) {
+                if (ffSpec.matches(s.module()) && !targetSpec.matches(s.module())) {
+                    throw new IllegalArgumentException("IA3 feed-forward modules " + feedforward + " must be a subset "
+                            + "of the targets " + targets + " (as PEFT requires): '" + s.module() + "' is not a "
+                            + "target");
+                }
+            }
+        }
         TargetSpec.Selection sel = targetSpec.select(matches, config.layers());
         if (sel.selected().isEmpty()) {
             throw new IllegalArgumentException("IA3 --target " + targets + " matches no linear layer of graph '"

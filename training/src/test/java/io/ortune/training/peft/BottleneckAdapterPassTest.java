@@ -21,6 +21,7 @@ import io.ortune.graph.peft.Injection;
 import io.ortune.graph.peft.LinearMatcher;
 import io.ortune.graph.peft.PeftMetadata;
 import io.ortune.graph.peft.PeftMethod;
+import io.ortune.graph.validate.ModelValidator;
 import io.ortune.models.arch.Form;
 
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ class BottleneckAdapterPassTest {
         String before = ModelPrinter.print(base);
         Injection h = new BottleneckAdapterPass(config(Style.HOULSBY, 4, Activation.RELU)).inject(base);
         assertThat(ModelPrinter.print(base)).as("input model untouched").isEqualTo(before);
+        assertThat(ModelValidator.validate(h.model()).errors()).isEmpty();
         // hidden 16, bottleneck 4: down 4x16 + 4, up 16x4 + 16 = 148 per adapter; Houlsby: 2 per layer, 2 layers.
         assertThat(h.report().injected()).containsExactly(
                 "transformer.h.0.attn.c_proj: bottleneck adapter 16 -> 4 -> 16 (relu)",

@@ -18,6 +18,7 @@ import io.ortune.graph.peft.Injection;
 import io.ortune.graph.peft.LayerRange;
 import io.ortune.graph.peft.PeftMetadata;
 import io.ortune.graph.peft.PeftMethod;
+import io.ortune.graph.validate.ModelValidator;
 import io.ortune.models.arch.Form;
 
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ class Ia3PassTest {
         String before = ModelPrinter.print(base);
         Injection inj = new Ia3Pass(Ia3Config.defaults()).inject(base);
         assertThat(ModelPrinter.print(base)).as("input model untouched").isEqualTo(before);
+        assertThat(ModelValidator.validate(inj.model()).errors()).isEmpty();
         Map<String, Tensor> feeds = PeftModels.decoderFeeds(2, 6, 1);
         Close.bitExact("gpt2 logits with IA3 at init", Ort.run(inj.model(), feeds, "logits"),
                 Ort.run(base, feeds, "logits"));
@@ -143,6 +145,9 @@ class Ia3PassTest {
         Model llama = PeftModels.llama(Form.TRAINING);
         assertThatThrownBy(() -> new Ia3Pass(Ia3Config.defaults().withTargets("nope", "")).inject(llama))
                 .hasMessageContaining("IA3 --target nope matches no linear layer");
+        assertThatThrownBy(() -> new Ia3Pass(Ia3Config.defaults().withTargets("k_proj", "down_proj")).inject(llama))
+                .hasMessageContaining("must be a subset of the targets k_proj").hasMessageContaining(
+                        "'model.layers.0.mlp.down_proj' is not a target");
         Model once = new Ia3Pass(Ia3Config.defaults()).inject(llama).model();
         assertThatThrownBy(() -> new Ia3Pass(Ia3Config.defaults()).inject(once))
                 .hasMessageContaining("already has an adapter named 'default'");

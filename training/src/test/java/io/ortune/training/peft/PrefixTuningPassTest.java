@@ -20,6 +20,7 @@ import io.ortune.graph.peft.PeftMetadata;
 import io.ortune.graph.peft.PeftMethod;
 import io.ortune.graph.peft.PrefixTuningConfig;
 import io.ortune.graph.peft.PrefixTuningPass;
+import io.ortune.graph.validate.ModelValidator;
 import io.ortune.models.arch.Form;
 
 import java.util.ArrayList;
@@ -64,6 +65,7 @@ class PrefixTuningPassTest {
             String before = ModelPrinter.print(base);
             Model m = masked(new PrefixTuningPass(PrefixTuningConfig.of(P)).inject(base).model());
             assertThat(ModelPrinter.print(base)).as("input model untouched").isEqualTo(before);
+            assertThat(ModelValidator.validate(m).errors()).isEmpty();
             Map<String, Tensor> feeds = PeftModels.decoderFeeds(2, 5, 1);
             long[] mask = feeds.get("attention_mask").toLongs();
             Close.assertClose(base.graph().name() + ": masked prefix vs base",

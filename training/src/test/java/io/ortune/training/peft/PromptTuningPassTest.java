@@ -21,6 +21,7 @@ import io.ortune.graph.peft.PeftMetadata;
 import io.ortune.graph.peft.PeftMethod;
 import io.ortune.graph.peft.PromptTuningConfig;
 import io.ortune.graph.peft.PromptTuningPass;
+import io.ortune.graph.validate.ModelValidator;
 import io.ortune.models.arch.Form;
 
 import java.util.LinkedHashMap;
@@ -47,6 +48,7 @@ class PromptTuningPassTest {
             String before = ModelPrinter.print(base);
             Injection inj = new PromptTuningPass(PromptTuningConfig.random(N).withSeed(4)).inject(base);
             assertThat(ModelPrinter.print(base)).as("input model untouched").isEqualTo(before);
+            assertThat(ModelValidator.validate(inj.model()).errors()).isEmpty();
             Map<String, Tensor> feeds = PeftModels.decoderFeeds(2, 5, 1);
             Tensor got = Ort.run(inj.model(), feeds, "logits");
             assertThat(got.dims()).as("(a) logits keep the user's shape")
@@ -63,6 +65,19 @@ class PromptTuningPassTest {
         Close.assertClose("bert: (c) prompt tuning vs hand-prepended embeddings", got,
                 Ort.run(handReference(bert), referenceFeeds(inj.model(), feeds), "logits"), 1e-6, 1e-5,
                 "same kernels, summation order may differ");
+    }
+
+    /** The opset-11 export: last_hidden_state keeps [batch, sequence, 384] and equals the hand reference. */
+    @Test
+    void miniLmExport() {
+        Model base = PeftModels.miniLm();
+        Injection inj = new PromptTuningPass(PromptTuningConfig.vocab(N, 1)).inject(base);
+        Map<String, Tensor> feeds = PeftModels.bertFeeds(2, 6, 30522, 5);
+        Tensor got = Ort.run(inj.model(), feeds, "last_hidden_state");
+        assertThat(got.dims()).containsExactly(2, 6, 384);
+        Tensor ref = Ort.run(handReference(base), referenceFeeds(inj.model(), feeds), "last_hidden_state");
+        Close.assertClose("MiniLM: prompt tuning vs hand-prepended embeddings", Ort.values(got), dropFront(ref, N),
+                1e-5, 1e-5, "same kernels over 6 layers of width 384, summation order may differ");
     }
 
     /**
