@@ -2,6 +2,7 @@ package io.ortune.graph.peft;
 
 import io.ortune.graph.analysis.GraphCopier;
 import io.ortune.graph.ir.DataType;
+import io.ortune.graph.ir.Dim;
 import io.ortune.graph.ir.Graph;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Node;
@@ -179,14 +180,15 @@ public final class PromptTuningPass implements Pass {
         Shape s = v.shape();
         Shape t = ids.shape();
         return v.dtype() == DataType.INT64 && s != null && t != null && s.hasRank() && t.hasRank() && s.rank() == 2
-                && t.rank() == 2 && s.dim(1).equals(t.dim(1)) && !s.dim(1).isKnown();
+                && t.rank() == 2 && s.dim(1).equals(t.dim(1)) && !(s.dim(1) instanceof Dim.Unknown);
     }
 
     /** Outputs whose axis 1 is the sequence axis of {@code input_ids} lose the first {@code n} positions. */
     private static void dropVirtualOutputs(GraphEdit edit, Graph g, Value ids, int n, List<String> notes) {
         for (Value out : List.copyOf(g.outputs())) {
             Shape s = out.shape();
-            if (s == null || !s.hasRank() || s.rank() < 2 || !s.dim(1).equals(ids.shape().dim(1))) {
+            if (s == null || !s.hasRank() || s.rank() < 2 || !s.dim(1).equals(ids.shape().dim(1))
+                    || s.dim(1) instanceof Dim.Unknown) {
                 continue;
             }
             Value sliced = edit.in("prompt_encoder", () -> edit.slice(out, new long[] {n}, new long[] {Long.MAX_VALUE},
