@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The attention shapes {@link AttentionMatcher} recognises, built by hand. */
+@SuppressWarnings("try") // the module scope is entered for its effect on node names
 class AttentionMatcherTest {
 
     @Test
