@@ -70,7 +70,7 @@ final class GraphEdit {
 
     /** A scalar constant of floating-point {@code dtype}. */
     Value scalar(DataType dtype, double v) {
-        return constant(Tensors.filled("value", dtype, new long[0], v));
+        return constant(AdapterTensors.filled("value", dtype, new long[0], v));
     }
 
     /** Appends one node of a default-domain op and returns its single output, typed by the schema rules. */

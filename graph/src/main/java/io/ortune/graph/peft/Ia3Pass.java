@@ -56,7 +56,7 @@ public final class Ia3Pass implements Pass {
      *                                  is taken, or the architecture is unknown and no targets are given
      */
     public Injection inject(Model model) {
-        Reports.requireNewAdapter(model, config.adapterName());
+        InjectionRecords.requireNewAdapter(model, config.adapterName());
         Model m = GraphCopier.copy(model);
         LinearMatcher.Matches matches = LinearMatcher.find(m.graph());
         String targets = config.targetModules();
@@ -90,7 +90,7 @@ public final class Ia3Pass implements Pass {
             boolean ff = ffSpec != null && ffSpec.matches(s.module());
             String name = s.module() + ".ia3_l." + config.adapterName();
             edit.in(s.module(), () -> ff ? scaleInput(edit, s, name) : scaleOutput(edit, s, name));
-            tensors.put(Reports.peftKey(s.module(), "ia3_l"), name);
+            tensors.put(InjectionRecords.peftKey(s.module(), "ia3_l"), name);
             injected.add(String.format(Locale.ROOT, "%s: ia3 scales the %s (%d values)", s.module(),
                     ff ? "input" : "output", ff ? s.inFeatures() : s.outFeatures()));
         }
@@ -105,12 +105,12 @@ public final class Ia3Pass implements Pass {
             cfg.put("layers_to_transform", config.layers().spec());
         }
         AdapterInfo info = new AdapterInfo(config.adapterName(), PeftMethod.IA3, cfg, tensors);
-        return new Injection(m, Reports.finish(m, info, injected, sel.skipped()));
+        return new Injection(m, InjectionRecords.finish(m, info, injected, sel.skipped()));
     }
 
     /** {@code y = W (x · l)} with l of PEFT shape [1, in]. */
     private static Value scaleInput(GraphEdit edit, LinearSite s, String name) {
-        Value l = edit.initializer(name, Tensors.filled(name, dtypeOf(s), new long[] {1, s.inFeatures()}, 1.0));
+        Value l = edit.initializer(name, AdapterTensors.filled(name, dtypeOf(s), new long[] {1, s.inFeatures()}, 1.0));
         Value scaled = edit.mul(s.input(), l);
         s.node().setInput(0, scaled);
         return scaled;
@@ -118,7 +118,7 @@ public final class Ia3Pass implements Pass {
 
     /** {@code y = (W x) · l} with l of PEFT shape [out, 1], read as [out]. */
     private static Value scaleOutput(GraphEdit edit, LinearSite s, String name) {
-        Value l = edit.initializer(name, Tensors.filled(name, dtypeOf(s), new long[] {s.outFeatures(), 1}, 1.0));
+        Value l = edit.initializer(name, AdapterTensors.filled(name, dtypeOf(s), new long[] {s.outFeatures(), 1}, 1.0));
         Value y = s.output();
         Value scaled = edit.mul(y, edit.reshape(l, -1));
         edit.rerouteUses(y, scaled, scaled.producer());

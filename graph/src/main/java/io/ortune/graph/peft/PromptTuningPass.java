@@ -77,7 +77,7 @@ public final class PromptTuningPass implements Pass {
      *                                  vocabulary, or an adapter name already used
      */
     public Injection inject(Model model) {
-        Reports.requireNewAdapter(model, config.adapterName());
+        InjectionRecords.requireNewAdapter(model, config.adapterName());
         Model m = GraphCopier.copy(model);
         Graph g = m.graph();
         Value ids = requireInput(g, INPUT_IDS);
@@ -134,7 +134,7 @@ public final class PromptTuningPass implements Pass {
         injected.add(String.format(Locale.ROOT, "%s: %d virtual tokens of width %d prepended to the output of %s",
                 promptName, n, hidden, gather.name()));
         injected.addAll(notes);
-        return new Injection(m, Reports.finish(m, info, injected, List.of()));
+        return new Injection(m, InjectionRecords.finish(m, info, injected, List.of()));
     }
 
     static Value requireInput(Graph g, String name) {
@@ -205,7 +205,7 @@ public final class PromptTuningPass implements Pass {
         long vocab = dims[0];
         int hidden = (int) dims[1];
         if (config.init() == PromptTuningConfig.Init.RANDOM) {
-            return Tensors.normal(name, dt, new long[] {n, hidden}, 1.0, new SplittableRandom(config.seed()));
+            return AdapterTensors.normal(name, dt, new long[] {n, hidden}, 1.0, new SplittableRandom(config.seed()));
         }
         long[] rows = new long[n];
         if (config.init() == PromptTuningConfig.Init.TEXT) {
@@ -224,7 +224,7 @@ public final class PromptTuningPass implements Pass {
                 rows[i] = r;
             }
         }
-        double[] all = Tensors.values(table.constant());
+        double[] all = AdapterTensors.values(table.constant());
         double[] out = new double[n * hidden];
         for (int i = 0; i < n; i++) {
             if (rows[i] < 0 || rows[i] >= vocab) {
@@ -233,7 +233,7 @@ public final class PromptTuningPass implements Pass {
             }
             System.arraycopy(all, (int) (rows[i] * hidden), out, i * hidden, hidden);
         }
-        return Tensors.of(name, dt, new long[] {n, hidden}, out);
+        return AdapterTensors.of(name, dt, new long[] {n, hidden}, out);
     }
 
     private static long[] ones(int n) {

@@ -43,23 +43,23 @@ class BottleneckAdapterPassTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Activation.class)
     void atInitEveryFamilyIsBitExact(Activation act) {
-        Map<String, Tensor> feeds = PeftModels.decoderFeeds(2, 6, 1);
-        for (Model base : List.of(PeftModels.gpt2(Form.TRAINING), PeftModels.llama(Form.TRAINING))) {
+        Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 6, 1);
+        for (Model base : List.of(MethodModels.gpt2(Form.TRAINING), MethodModels.llama(Form.TRAINING))) {
             for (Style style : Style.values()) {
                 Model m = new BottleneckAdapterPass(config(style, 4, act)).inject(base).model();
-                Close.bitExact(base.graph().name() + " " + style + " " + act, Ort.run(m, feeds, "logits"),
-                        Ort.run(base, feeds, "logits"));
+                MethodClose.bitExact(base.graph().name() + " " + style + " " + act, MethodOrt.run(m, feeds, "logits"),
+                        MethodOrt.run(base, feeds, "logits"));
             }
         }
-        Model bert = PeftModels.bert();
-        Map<String, Tensor> bf = PeftModels.bertFeeds(2, 5, PeftModels.VOCAB, 2);
+        Model bert = MethodModels.bert();
+        Map<String, Tensor> bf = MethodModels.bertFeeds(2, 5, MethodModels.VOCAB, 2);
         Model m = new BottleneckAdapterPass(config(Style.HOULSBY, 4, act)).inject(bert).model();
-        Close.bitExact("bert houlsby " + act, Ort.run(m, bf, "logits"), Ort.run(bert, bf, "logits"));
+        MethodClose.bitExact("bert houlsby " + act, MethodOrt.run(m, bf, "logits"), MethodOrt.run(bert, bf, "logits"));
     }
 
     @Test
     void placementAndCounts() {
-        Model base = PeftModels.gpt2(Form.TRAINING);
+        Model base = MethodModels.gpt2(Form.TRAINING);
         String before = ModelPrinter.print(base);
         Injection h = new BottleneckAdapterPass(config(Style.HOULSBY, 4, Activation.RELU)).inject(base);
         assertThat(ModelPrinter.print(base)).as("input model untouched").isEqualTo(before);
@@ -75,7 +75,7 @@ class BottleneckAdapterPassTest {
         assertThat(p.report().injected()).hasSize(2).allMatch(s -> s.contains("mlp.c_proj"));
 
         // BERT: attention.output.dense and the FFN output.dense only (not intermediate.dense).
-        Injection b = new BottleneckAdapterPass(config(Style.HOULSBY, 4, Activation.GELU)).inject(PeftModels.bert());
+        Injection b = new BottleneckAdapterPass(config(Style.HOULSBY, 4, Activation.GELU)).inject(MethodModels.bert());
         assertThat(b.report().injected()).extracting(s -> s.substring(0, s.indexOf(':'))).containsExactly(
                 "bert.encoder.layer.0.attention.output.dense", "bert.encoder.layer.1.attention.output.dense",
                 "bert.encoder.layer.0.output.dense", "bert.encoder.layer.1.output.dense");
@@ -90,14 +90,14 @@ class BottleneckAdapterPassTest {
 
     @Test
     void miniLmExportAtInitIsBitExact() {
-        Model base = PeftModels.miniLm();
+        Model base = MethodModels.miniLm();
         Injection inj = new BottleneckAdapterPass(config(Style.HOULSBY, 16, Activation.GELU)).inject(base);
         // 6 layers x 2 adapters of 384 -> 24 -> 384: 2·384·24 + 24 + 384 each.
         assertThat(inj.report().injected()).hasSize(12);
         assertThat(inj.report().trainableParams()).isEqualTo(12L * (2 * 384 * 24 + 24 + 384));
-        Map<String, Tensor> feeds = PeftModels.bertFeeds(2, 7, 30522, 4);
-        Close.bitExact("MiniLM last_hidden_state", Ort.run(inj.model(), feeds, "last_hidden_state"),
-                Ort.run(base, feeds, "last_hidden_state"));
+        Map<String, Tensor> feeds = MethodModels.bertFeeds(2, 7, 30522, 4);
+        MethodClose.bitExact("MiniLM last_hidden_state", MethodOrt.run(inj.model(), feeds, "last_hidden_state"),
+                MethodOrt.run(base, feeds, "last_hidden_state"));
     }
 
     /**
@@ -108,7 +108,7 @@ class BottleneckAdapterPassTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Activation.class)
     void adapterComputesTheBottleneckFormula(Activation act) {
-        Injection inj = new BottleneckAdapterPass(config(Style.PFEIFFER, 4, act)).inject(PeftModels.llama(Form.TRAINING));
+        Injection inj = new BottleneckAdapterPass(config(Style.PFEIFFER, 4, act)).inject(MethodModels.llama(Form.TRAINING));
         Model m = GraphCopier.copy(inj.model());
         Graph g = m.graph();
         String module = "model.layers.1.mlp.down_proj";
@@ -128,8 +128,8 @@ class BottleneckAdapterPassTest {
         Value out = h.consumers().stream().filter(n -> n.is("Add")).findFirst().orElseThrow().output();
         g.addOutput(h);
         g.addOutput(out);
-        Map<String, Tensor> got = Ort.run(m, PeftModels.decoderFeeds(2, 5, 4), List.of(h.name(), out.name()));
-        double[] hv = Ort.values(got.get(h.name()));
+        Map<String, Tensor> got = MethodOrt.run(m, MethodModels.decoderFeeds(2, 5, 4), List.of(h.name(), out.name()));
+        double[] hv = MethodOrt.values(got.get(h.name()));
         double[] expected = new double[hv.length];
         int hidden = 16;
         int b = 4;
@@ -150,7 +150,7 @@ class BottleneckAdapterPassTest {
                 expected[row * hidden + i] = hv[row * hidden + i] + s;
             }
         }
-        Close.assertClose("adapter output vs float64 formula (" + act + ")", Ort.values(got.get(out.name())), expected,
+        MethodClose.assertClose("adapter output vs float64 formula (" + act + ")", MethodOrt.values(got.get(out.name())), expected,
                 1e-5, 1e-5, "float32 graph vs float64 reference, sums of 16 terms of order 1");
     }
 
@@ -161,25 +161,25 @@ class BottleneckAdapterPassTest {
             case SILU:
                 return x / (1 + Math.exp(-x));
             default:
-                return 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)));
+                return 0.5 * x * (1 + ErfReference.erf(x / Math.sqrt(2)));
         }
     }
 
     @Test
     void gradientsMatchFiniteDifferences() {
         Injection inj = new BottleneckAdapterPass(config(Style.HOULSBY, 4, Activation.GELU))
-                .inject(PeftModels.gpt2(Form.TRAINING));
+                .inject(MethodModels.gpt2(Form.TRAINING));
         List<String> names = new ArrayList<>(PeftMetadata.trainable(inj.model()).orElseThrow());
-        AdapterGradients.check("gpt2 bottleneck", inj.model(), PeftModels.decoderFeeds(2, 5, 5), "logits", names, 6);
-        Injection bert = new BottleneckAdapterPass(config(Style.PFEIFFER, 4, Activation.SILU)).inject(PeftModels.bert());
-        AdapterGradients.check("bert bottleneck", bert.model(), PeftModels.bertFeeds(2, 5, PeftModels.VOCAB, 7),
+        MethodGradients.check("gpt2 bottleneck", inj.model(), MethodModels.decoderFeeds(2, 5, 5), "logits", names, 6);
+        Injection bert = new BottleneckAdapterPass(config(Style.PFEIFFER, 4, Activation.SILU)).inject(MethodModels.bert());
+        MethodGradients.check("bert bottleneck", bert.model(), MethodModels.bertFeeds(2, 5, MethodModels.VOCAB, 7),
                 "logits", new ArrayList<>(PeftMetadata.trainable(bert.model()).orElseThrow()), 8);
     }
 
     @Test
     void metadataSurvivesSaveAndLoad() throws Exception {
         Injection inj = new BottleneckAdapterPass(config(Style.PFEIFFER, 8, Activation.SILU).withSeed(3))
-                .inject(PeftModels.llama(Form.TRAINING));
+                .inject(MethodModels.llama(Form.TRAINING));
         Model back = OnnxReader.read(OnnxWriter.toBytes(inj.model()));
         AdapterInfo a = PeftMetadata.adapter(back, "default").orElseThrow();
         assertThat(a.method()).isEqualTo(PeftMethod.ADAPTER);
@@ -196,7 +196,7 @@ class BottleneckAdapterPassTest {
     @Test
     void clearErrors() {
         assertThatThrownBy(() -> new BottleneckAdapterPass(BottleneckAdapterConfig.defaults()
-                .withProjections("nope", "nope_either")).inject(PeftModels.llama(Form.TRAINING)))
+                .withProjections("nope", "nope_either")).inject(MethodModels.llama(Form.TRAINING)))
                 .hasMessageContaining("match no linear layer");
         assertThatThrownBy(() -> BottleneckAdapterConfig.defaults().withReductionFactor(0))
                 .hasMessageContaining("reduction factor must be at least 1");

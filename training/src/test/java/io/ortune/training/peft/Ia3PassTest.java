@@ -33,14 +33,14 @@ class Ia3PassTest {
 
     @Test
     void gpt2AtInitIsBitExactAndScalesFusedQkvAndMlpInput() {
-        Model base = PeftModels.gpt2(Form.TRAINING);
+        Model base = MethodModels.gpt2(Form.TRAINING);
         String before = ModelPrinter.print(base);
         Injection inj = new Ia3Pass(Ia3Config.defaults()).inject(base);
         assertThat(ModelPrinter.print(base)).as("input model untouched").isEqualTo(before);
         assertThat(ModelValidator.validate(inj.model()).errors()).isEmpty();
-        Map<String, Tensor> feeds = PeftModels.decoderFeeds(2, 6, 1);
-        Close.bitExact("gpt2 logits with IA3 at init", Ort.run(inj.model(), feeds, "logits"),
-                Ort.run(base, feeds, "logits"));
+        Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 6, 1);
+        MethodClose.bitExact("gpt2 logits with IA3 at init", MethodOrt.run(inj.model(), feeds, "logits"),
+                MethodOrt.run(base, feeds, "logits"));
         // c_attn: output of 3·16 (q, k and v, as PEFT); mlp.c_proj: input of 4·16; 2 layers.
         assertThat(inj.report().injected()).hasSize(4);
         assertThat(inj.report().trainableParams()).isEqualTo(2 * (48 + 64));
@@ -53,17 +53,17 @@ class Ia3PassTest {
 
     @Test
     void llamaAndBertAtInitAreBitExact() {
-        Model llama = PeftModels.llama(Form.TRAINING);
+        Model llama = MethodModels.llama(Form.TRAINING);
         Injection li = new Ia3Pass(Ia3Config.defaults()).inject(llama);
-        Map<String, Tensor> feeds = PeftModels.decoderFeeds(2, 6, 2);
-        Close.bitExact("llama logits", Ort.run(li.model(), feeds, "logits"), Ort.run(llama, feeds, "logits"));
+        Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 6, 2);
+        MethodClose.bitExact("llama logits", MethodOrt.run(li.model(), feeds, "logits"), MethodOrt.run(llama, feeds, "logits"));
         // k_proj and v_proj out = 2 kv heads · 4 = 8 each, down_proj in = 24; 2 layers.
         assertThat(li.report().trainableParams()).isEqualTo(2 * (8 + 8 + 24));
 
-        Model bert = PeftModels.bert();
+        Model bert = MethodModels.bert();
         Injection bi = new Ia3Pass(Ia3Config.defaults()).inject(bert);
-        Map<String, Tensor> bf = PeftModels.bertFeeds(2, 5, PeftModels.VOCAB, 3);
-        Close.bitExact("bert logits", Ort.run(bi.model(), bf, "logits"), Ort.run(bert, bf, "logits"));
+        Map<String, Tensor> bf = MethodModels.bertFeeds(2, 5, MethodModels.VOCAB, 3);
+        MethodClose.bitExact("bert logits", MethodOrt.run(bi.model(), bf, "logits"), MethodOrt.run(bert, bf, "logits"));
         // key 16 + value 16 (outputs); attention.output.dense 16 and output.dense 24 (inputs: PEFT's suffix rule
         // makes both feed-forward modules).
         assertThat(bi.report().trainableParams()).isEqualTo(2 * (16 + 16 + 16 + 24));
@@ -71,7 +71,7 @@ class Ia3PassTest {
 
     @Test
     void miniLmExportAtInitIsBitExact() {
-        Model base = PeftModels.miniLm();
+        Model base = MethodModels.miniLm();
         Injection inj = new Ia3Pass(Ia3Config.defaults()).inject(base);
         assertThat(inj.model().opsetVersion("")).as("opset kept").isEqualTo(11);
         // 6 layers x (key 384 + value 384 + attention.output.dense in 384 + output.dense in 1536).
@@ -79,9 +79,9 @@ class Ia3PassTest {
         assertThat(inj.report().trainableParams()).isEqualTo(6L * (384 + 384 + 384 + 1536));
         assertThat(inj.report().injected()).contains("encoder.layer.0.attention.self.key: ia3 scales the output "
                 + "(384 values)", "encoder.layer.5.output.dense: ia3 scales the input (1536 values)");
-        Map<String, Tensor> feeds = PeftModels.bertFeeds(2, 7, 30522, 4);
-        Close.bitExact("MiniLM last_hidden_state", Ort.run(inj.model(), feeds, "last_hidden_state"),
-                Ort.run(base, feeds, "last_hidden_state"));
+        Map<String, Tensor> feeds = MethodModels.bertFeeds(2, 7, 30522, 4);
+        MethodClose.bitExact("MiniLM last_hidden_state", MethodOrt.run(inj.model(), feeds, "last_hidden_state"),
+                MethodOrt.run(base, feeds, "last_hidden_state"));
     }
 
     /**
@@ -91,7 +91,7 @@ class Ia3PassTest {
      */
     @Test
     void scalingEqualsMergedWeights() {
-        for (Model base : List.of(PeftModels.llama(Form.TRAINING), PeftModels.gpt2(Form.TRAINING))) {
+        for (Model base : List.of(MethodModels.llama(Form.TRAINING), MethodModels.gpt2(Form.TRAINING))) {
             Injection inj = new Ia3Pass(Ia3Config.defaults()).inject(base);
             Model adapted = GraphCopier.copy(inj.model());
             Model merged = GraphCopier.copy(base);
@@ -105,30 +105,30 @@ class Ia3PassTest {
                 }
                 adapted.graph().setInitializerTensor(l, Tensor.ofFloats(l.name(), dims, v));
                 String module = e.getKey().substring("base_model.model.".length(), e.getKey().length() - 6);
-                Merge.scale(merged, module, v, dims[0] == 1);
+                Ia3Merge.scale(merged, module, v, dims[0] == 1);
             }
-            Map<String, Tensor> feeds = PeftModels.decoderFeeds(2, 6, 6);
-            Close.assertClose(base.graph().name() + ": IA3 vs merged weights", Ort.run(adapted, feeds, "logits"),
-                    Ort.run(merged, feeds, "logits"), 1e-5, 1e-4, "float32, same products in another order");
+            Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 6, 6);
+            MethodClose.assertClose(base.graph().name() + ": IA3 vs merged weights", MethodOrt.run(adapted, feeds, "logits"),
+                    MethodOrt.run(merged, feeds, "logits"), 1e-5, 1e-4, "float32, same products in another order");
         }
     }
 
     @Test
     void gradientsMatchFiniteDifferences() {
         Injection inj = new Ia3Pass(Ia3Config.defaults().withLayers(LayerRange.parse("1")))
-                .inject(PeftModels.llama(Form.TRAINING));
+                .inject(MethodModels.llama(Form.TRAINING));
         List<String> names = new ArrayList<>(PeftMetadata.trainable(inj.model()).orElseThrow());
         assertThat(names).hasSize(3);
-        AdapterGradients.check("llama IA3", inj.model(), PeftModels.decoderFeeds(2, 5, 7), "logits", names, 8);
-        Injection gpt = new Ia3Pass(Ia3Config.defaults()).inject(PeftModels.gpt2(Form.TRAINING));
-        AdapterGradients.check("gpt2 IA3", gpt.model(), PeftModels.decoderFeeds(2, 5, 9), "logits",
+        MethodGradients.check("llama IA3", inj.model(), MethodModels.decoderFeeds(2, 5, 7), "logits", names, 8);
+        Injection gpt = new Ia3Pass(Ia3Config.defaults()).inject(MethodModels.gpt2(Form.TRAINING));
+        MethodGradients.check("gpt2 IA3", gpt.model(), MethodModels.decoderFeeds(2, 5, 9), "logits",
                 new ArrayList<>(PeftMetadata.trainable(gpt.model()).orElseThrow()), 10);
     }
 
     @Test
     void metadataSurvivesSaveAndLoad() throws Exception {
         Injection inj = new Ia3Pass(Ia3Config.defaults().withAdapterName("task1").withTargets("k_proj,down_proj",
-                "down_proj")).inject(PeftModels.llama(Form.TRAINING));
+                "down_proj")).inject(MethodModels.llama(Form.TRAINING));
         Model back = OnnxReader.read(OnnxWriter.toBytes(inj.model()));
         AdapterInfo a = PeftMetadata.adapter(back, "task1").orElseThrow();
         assertThat(a.method()).isEqualTo(PeftMethod.IA3);
@@ -142,7 +142,7 @@ class Ia3PassTest {
 
     @Test
     void clearErrors() {
-        Model llama = PeftModels.llama(Form.TRAINING);
+        Model llama = MethodModels.llama(Form.TRAINING);
         assertThatThrownBy(() -> new Ia3Pass(Ia3Config.defaults().withTargets("nope", "")).inject(llama))
                 .hasMessageContaining("IA3 --target nope matches no linear layer");
         assertThatThrownBy(() -> new Ia3Pass(Ia3Config.defaults().withTargets("k_proj", "down_proj")).inject(llama))

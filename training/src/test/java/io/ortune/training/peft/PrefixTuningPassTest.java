@@ -39,15 +39,15 @@ class PrefixTuningPassTest {
 
     @Test
     void matcherFindsEveryAttentionWithItsGeometry() {
-        List<AttentionSite> gpt = AttentionMatcher.find(PeftModels.gpt2(Form.TRAINING).graph());
+        List<AttentionSite> gpt = AttentionMatcher.find(MethodModels.gpt2(Form.TRAINING).graph());
         assertThat(gpt).hasSize(2).allMatch(s -> s.kvHeads() == 2 && s.headDim() == 8);
-        List<AttentionSite> llama = AttentionMatcher.find(PeftModels.llama(Form.TRAINING).graph());
+        List<AttentionSite> llama = AttentionMatcher.find(MethodModels.llama(Form.TRAINING).graph());
         assertThat(llama).hasSize(2).allMatch(s -> s.kvHeads() == 2 && s.headDim() == 4);
         assertThat(llama.get(0).key().reader().opType()).as("looks through repeat_kv").isEqualTo("Unsqueeze");
         assertThat(llama.get(1).layer()).hasValue(1);
-        assertThat(AttentionMatcher.find(PeftModels.bert().graph())).hasSize(2)
+        assertThat(AttentionMatcher.find(MethodModels.bert().graph())).hasSize(2)
                 .allMatch(s -> s.kvHeads() == 2 && s.headDim() == 8);
-        List<AttentionSite> mini = AttentionMatcher.find(PeftModels.miniLm().graph());
+        List<AttentionSite> mini = AttentionMatcher.find(MethodModels.miniLm().graph());
         assertThat(mini).hasSize(6).allMatch(s -> s.kvHeads() == 12 && s.headDim() == 32
                 && s.key().layout() == AttentionSite.Layout.SEQUENCE_FIRST
                 && s.value().layout() == AttentionSite.Layout.HEADS_FIRST);
@@ -61,37 +61,37 @@ class PrefixTuningPassTest {
      */
     @Test
     void maskedPrefixGivesTheBaseOutputs() {
-        for (Model base : List.of(PeftModels.gpt2(Form.TRAINING), PeftModels.llama(Form.TRAINING))) {
+        for (Model base : List.of(MethodModels.gpt2(Form.TRAINING), MethodModels.llama(Form.TRAINING))) {
             String before = ModelPrinter.print(base);
             Model m = masked(new PrefixTuningPass(PrefixTuningConfig.of(P)).inject(base).model());
             assertThat(ModelPrinter.print(base)).as("input model untouched").isEqualTo(before);
             assertThat(ModelValidator.validate(m).errors()).isEmpty();
-            Map<String, Tensor> feeds = PeftModels.decoderFeeds(2, 5, 1);
+            Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 5, 1);
             long[] mask = feeds.get("attention_mask").toLongs();
-            Close.assertClose(base.graph().name() + ": masked prefix vs base",
-                    PromptTuningPassTest.realTokens(Ort.run(m, feeds, "logits"), mask),
-                    PromptTuningPassTest.realTokens(Ort.run(base, feeds, "logits"), mask), 1e-6, 1e-5,
+            MethodClose.assertClose(base.graph().name() + ": masked prefix vs base",
+                    PromptTuningPassTest.realTokens(MethodOrt.run(m, feeds, "logits"), mask),
+                    PromptTuningPassTest.realTokens(MethodOrt.run(base, feeds, "logits"), mask), 1e-6, 1e-5,
                     "float32, longer rows with exact zeros");
         }
-        Model bert = PeftModels.bert();
-        Map<String, Tensor> bf = PeftModels.bertFeeds(2, 5, PeftModels.VOCAB, 2);
-        Close.assertClose("bert: masked prefix vs base",
-                Ort.run(masked(new PrefixTuningPass(PrefixTuningConfig.of(P)).inject(bert).model()), bf, "logits"),
-                Ort.run(bert, bf, "logits"), 1e-6, 1e-5, "float32, longer rows with exact zeros");
+        Model bert = MethodModels.bert();
+        Map<String, Tensor> bf = MethodModels.bertFeeds(2, 5, MethodModels.VOCAB, 2);
+        MethodClose.assertClose("bert: masked prefix vs base",
+                MethodOrt.run(masked(new PrefixTuningPass(PrefixTuningConfig.of(P)).inject(bert).model()), bf, "logits"),
+                MethodOrt.run(bert, bf, "logits"), 1e-6, 1e-5, "float32, longer rows with exact zeros");
     }
 
     @Test
     void miniLmExport() {
-        Model base = PeftModels.miniLm();
+        Model base = MethodModels.miniLm();
         Injection inj = new PrefixTuningPass(PrefixTuningConfig.of(P)).inject(base);
         // 6 layers x keys and values x 12 heads x 32.
         assertThat(inj.report().trainableParams()).isEqualTo((long) P * 6 * 2 * 384);
-        Map<String, Tensor> feeds = PeftModels.bertFeeds(2, 7, 30522, 4);
-        Tensor ref = Ort.run(base, feeds, "last_hidden_state");
-        Close.assertClose("MiniLM: masked prefix vs base", Ort.run(masked(inj.model()), feeds, "last_hidden_state"),
+        Map<String, Tensor> feeds = MethodModels.bertFeeds(2, 7, 30522, 4);
+        Tensor ref = MethodOrt.run(base, feeds, "last_hidden_state");
+        MethodClose.assertClose("MiniLM: masked prefix vs base", MethodOrt.run(masked(inj.model()), feeds, "last_hidden_state"),
                 ref, 1e-5, 1e-5, "float32 over 6 layers of width 384, longer rows with exact zeros");
-        assertThat(Ort.values(Ort.run(inj.model(), feeds, "last_hidden_state"))).as("a visible prefix matters")
-                .isNotEqualTo(Ort.values(ref));
+        assertThat(MethodOrt.values(MethodOrt.run(inj.model(), feeds, "last_hidden_state"))).as("a visible prefix matters")
+                .isNotEqualTo(MethodOrt.values(ref));
     }
 
     /**
@@ -102,13 +102,13 @@ class PrefixTuningPassTest {
      */
     @Test
     void attentionEqualsFloat64ReferenceWithPrefixedKeysAndValues() {
-        for (Model base : List.of(PeftModels.llama(Form.TRAINING), PeftModels.gpt2(Form.TRAINING))) {
+        for (Model base : List.of(MethodModels.llama(Form.TRAINING), MethodModels.gpt2(Form.TRAINING))) {
             Injection inj = new PrefixTuningPass(PrefixTuningConfig.of(P).withSeed(5)).inject(base);
             Model m = GraphCopier.copy(inj.model());
             Graph g = m.graph();
             List<AttentionSite> sites = AttentionMatcher.find(g);
             float[] emb = g.initializer(EMB).constant().toFloats();
-            Map<String, Tensor> feeds = PeftModels.decoderFeeds(2, 5, 3);
+            Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 5, 3);
             for (int layer = 0; layer < sites.size(); layer++) {
                 AttentionSite s = sites.get(layer);
                 Value q = s.scores().input(0);
@@ -121,12 +121,12 @@ class PrefixTuningPassTest {
                         g.addOutput(x);
                     }
                 }
-                Map<String, Tensor> got = Ort.run(m, feeds, List.of(q.name(), k.name(), v.name(), mask.name(),
+                Map<String, Tensor> got = MethodOrt.run(m, feeds, List.of(q.name(), k.name(), v.name(), mask.name(),
                         out.name()));
-                double[] expected = Reference.attention(got.get(q.name()), got.get(k.name()), got.get(v.name()),
+                double[] expected = PrefixAttentionReference.attention(got.get(q.name()), got.get(k.name()), got.get(v.name()),
                         got.get(mask.name()), emb, layer, sites.size(), P);
-                Close.assertClose(base.graph().name() + " layer " + layer + ": attention vs float64 reference",
-                        Ort.values(got.get(out.name())), expected, 1e-5, 1e-4, "float32 vs float64, rows of 8 terms");
+                MethodClose.assertClose(base.graph().name() + " layer " + layer + ": attention vs float64 reference",
+                        MethodOrt.values(got.get(out.name())), expected, 1e-5, 1e-4, "float32 vs float64, rows of 8 terms");
             }
         }
     }
@@ -134,16 +134,16 @@ class PrefixTuningPassTest {
     /** The KV-cache form with the same prefix: prefill 3 then 1 token equals the training form over 4 tokens. */
     @Test
     void kvCacheFormDecodesLikeTheTrainingForm() {
-        Model train = new PrefixTuningPass(PrefixTuningConfig.of(P).withSeed(2)).inject(PeftModels.llama(Form.TRAINING))
+        Model train = new PrefixTuningPass(PrefixTuningConfig.of(P).withSeed(2)).inject(MethodModels.llama(Form.TRAINING))
                 .model();
-        Model kv = new PrefixTuningPass(PrefixTuningConfig.of(P).withSeed(2)).inject(PeftModels.llama(Form.KV_CACHE))
+        Model kv = new PrefixTuningPass(PrefixTuningConfig.of(P).withSeed(2)).inject(MethodModels.llama(Form.KV_CACHE))
                 .model();
         long[] ids = {5, 17, 3, 29};
         Map<String, Tensor> full = new LinkedHashMap<>();
         full.put("input_ids", Tensor.ofLongs("input_ids", new long[] {1, 4}, ids));
         full.put("attention_mask", Tensor.ofLongs("attention_mask", new long[] {1, 4}, 1, 1, 1, 1));
-        double[] all = Ort.values(Ort.run(train, full, "logits"));
-        double[] last = java.util.Arrays.copyOfRange(all, 3 * PeftModels.VOCAB, 4 * PeftModels.VOCAB);
+        double[] all = MethodOrt.values(MethodOrt.run(train, full, "logits"));
+        double[] last = java.util.Arrays.copyOfRange(all, 3 * MethodModels.VOCAB, 4 * MethodModels.VOCAB);
 
         List<String> presents = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -162,7 +162,7 @@ class PrefixTuningPassTest {
         }
         List<String> outs = new ArrayList<>(List.of("logits"));
         outs.addAll(presents);
-        Map<String, Tensor> r1 = Ort.run(kv, step, outs);
+        Map<String, Tensor> r1 = MethodOrt.run(kv, step, outs);
         assertThat(r1.get("present.0.key").dims()).as("present keeps only real tokens").containsExactly(1, 2, 3, 4);
         Map<String, Tensor> step2 = new LinkedHashMap<>();
         step2.put("input_ids", Tensor.ofLongs("input_ids", new long[] {1, 1}, 29));
@@ -172,25 +172,25 @@ class PrefixTuningPassTest {
             String n = pr.replace("present.", "past_key_values.");
             step2.put(n, r1.get(pr).withName(n));
         }
-        Close.assertClose("KV-cache decode step vs training form, last token",
-                Ort.values(Ort.run(kv, step2, "logits")), last, 1e-5, 1e-4,
+        MethodClose.assertClose("KV-cache decode step vs training form, last token",
+                MethodOrt.values(MethodOrt.run(kv, step2, "logits")), last, 1e-5, 1e-4,
                 "float32, same math split over two runs");
     }
 
     @Test
     void gradientsMatchFiniteDifferences() {
-        Injection gpt = new PrefixTuningPass(PrefixTuningConfig.of(2)).inject(PeftModels.gpt2(Form.TRAINING));
-        AdapterGradients.check("gpt2 prefix", gpt.model(), PeftModels.decoderFeeds(2, 4, 1), "logits",
+        Injection gpt = new PrefixTuningPass(PrefixTuningConfig.of(2)).inject(MethodModels.gpt2(Form.TRAINING));
+        MethodGradients.check("gpt2 prefix", gpt.model(), MethodModels.decoderFeeds(2, 4, 1), "logits",
                 List.of(EMB), 2);
         Injection llama = new PrefixTuningPass(PrefixTuningConfig.of(2).withReparameterization(6))
-                .inject(PeftModels.llama(Form.TRAINING));
-        AdapterGradients.check("llama prefix (MLP)", llama.model(), PeftModels.decoderFeeds(2, 4, 3), "logits",
+                .inject(MethodModels.llama(Form.TRAINING));
+        MethodGradients.check("llama prefix (MLP)", llama.model(), MethodModels.decoderFeeds(2, 4, 3), "logits",
                 new ArrayList<>(PeftMetadata.trainable(llama.model()).orElseThrow()), 4);
     }
 
     @Test
     void metadataSurvivesSaveAndLoad() throws Exception {
-        Injection inj = new PrefixTuningPass(PrefixTuningConfig.of(4)).inject(PeftModels.llama(Form.TRAINING));
+        Injection inj = new PrefixTuningPass(PrefixTuningConfig.of(4)).inject(MethodModels.llama(Form.TRAINING));
         // PEFT's prompt_embeddings: [P, layers · 2 · kv heads · head dim] = [4, 2·2·2·4].
         assertThat(inj.model().graph().initializer(EMB).constant().dims()).containsExactly(4, 32);
         Model back = OnnxReader.read(OnnxWriter.toBytes(inj.model()));
@@ -202,7 +202,7 @@ class PrefixTuningPassTest {
         assertThat(a.tensors()).containsExactly(Map.entry("prompt_embeddings", EMB));
         assertThat(PeftMetadata.trainable(back).orElseThrow()).containsExactly(EMB);
         Injection mlp = new PrefixTuningPass(PrefixTuningConfig.of(4).withReparameterization(5))
-                .inject(PeftModels.llama(Form.TRAINING));
+                .inject(MethodModels.llama(Form.TRAINING));
         assertThat(mlp.report().trainableParams()).isEqualTo(4 * 8 + 5 * 8 + 5 + 32 * 5 + 32);
     }
 

@@ -44,39 +44,39 @@ class PromptTuningPassTest {
      */
     @Test
     void equalsTheBaseRunOnHandPrependedEmbeddings() {
-        for (Model base : List.of(PeftModels.gpt2(Form.TRAINING), PeftModels.llama(Form.TRAINING))) {
+        for (Model base : List.of(MethodModels.gpt2(Form.TRAINING), MethodModels.llama(Form.TRAINING))) {
             String before = ModelPrinter.print(base);
             Injection inj = new PromptTuningPass(PromptTuningConfig.random(N).withSeed(4)).inject(base);
             assertThat(ModelPrinter.print(base)).as("input model untouched").isEqualTo(before);
             assertThat(ModelValidator.validate(inj.model()).errors()).isEmpty();
-            Map<String, Tensor> feeds = PeftModels.decoderFeeds(2, 5, 1);
-            Tensor got = Ort.run(inj.model(), feeds, "logits");
+            Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 5, 1);
+            Tensor got = MethodOrt.run(inj.model(), feeds, "logits");
             assertThat(got.dims()).as("(a) logits keep the user's shape")
-                    .containsExactly(Ort.run(base, feeds, "logits").dims());
-            Tensor ref = Ort.run(handReference(base), referenceFeeds(inj.model(), feeds), "logits");
-            Close.assertClose(base.graph().name() + ": (c) prompt tuning vs hand-prepended embeddings", Ort.values(got),
+                    .containsExactly(MethodOrt.run(base, feeds, "logits").dims());
+            Tensor ref = MethodOrt.run(handReference(base), referenceFeeds(inj.model(), feeds), "logits");
+            MethodClose.assertClose(base.graph().name() + ": (c) prompt tuning vs hand-prepended embeddings", MethodOrt.values(got),
                     dropFront(ref, N), 1e-6, 1e-5, "same kernels, summation order may differ");
         }
-        Model bert = PeftModels.bert();
+        Model bert = MethodModels.bert();
         Injection inj = new PromptTuningPass(PromptTuningConfig.vocab(N, 2)).inject(bert);
-        Map<String, Tensor> feeds = PeftModels.bertFeeds(2, 5, PeftModels.VOCAB, 3);
-        Tensor got = Ort.run(inj.model(), feeds, "logits");
+        Map<String, Tensor> feeds = MethodModels.bertFeeds(2, 5, MethodModels.VOCAB, 3);
+        Tensor got = MethodOrt.run(inj.model(), feeds, "logits");
         assertThat(got.dims()).containsExactly(2, 3);
-        Close.assertClose("bert: (c) prompt tuning vs hand-prepended embeddings", got,
-                Ort.run(handReference(bert), referenceFeeds(inj.model(), feeds), "logits"), 1e-6, 1e-5,
+        MethodClose.assertClose("bert: (c) prompt tuning vs hand-prepended embeddings", got,
+                MethodOrt.run(handReference(bert), referenceFeeds(inj.model(), feeds), "logits"), 1e-6, 1e-5,
                 "same kernels, summation order may differ");
     }
 
     /** The opset-11 export: last_hidden_state keeps [batch, sequence, 384] and equals the hand reference. */
     @Test
     void miniLmExport() {
-        Model base = PeftModels.miniLm();
+        Model base = MethodModels.miniLm();
         Injection inj = new PromptTuningPass(PromptTuningConfig.vocab(N, 1)).inject(base);
-        Map<String, Tensor> feeds = PeftModels.bertFeeds(2, 6, 30522, 5);
-        Tensor got = Ort.run(inj.model(), feeds, "last_hidden_state");
+        Map<String, Tensor> feeds = MethodModels.bertFeeds(2, 6, 30522, 5);
+        Tensor got = MethodOrt.run(inj.model(), feeds, "last_hidden_state");
         assertThat(got.dims()).containsExactly(2, 6, 384);
-        Tensor ref = Ort.run(handReference(base), referenceFeeds(inj.model(), feeds), "last_hidden_state");
-        Close.assertClose("MiniLM: prompt tuning vs hand-prepended embeddings", Ort.values(got), dropFront(ref, N),
+        Tensor ref = MethodOrt.run(handReference(base), referenceFeeds(inj.model(), feeds), "last_hidden_state");
+        MethodClose.assertClose("MiniLM: prompt tuning vs hand-prepended embeddings", MethodOrt.values(got), dropFront(ref, N),
                 1e-5, 1e-5, "same kernels over 6 layers of width 384, summation order may differ");
     }
 
@@ -87,19 +87,19 @@ class PromptTuningPassTest {
      */
     @Test
     void maskedPromptGivesTheBaseOutputs() {
-        for (Model base : List.of(PeftModels.gpt2(Form.TRAINING), PeftModels.llama(Form.TRAINING))) {
+        for (Model base : List.of(MethodModels.gpt2(Form.TRAINING), MethodModels.llama(Form.TRAINING))) {
             Model m = new PromptTuningPass(PromptTuningConfig.random(N)).inject(base).model();
             Value hidden = m.graph().initializer(PROMPT_MASK);
             m.graph().setInitializerTensor(hidden, Tensor.ofLongs(PROMPT_MASK, new long[] {1, N}, new long[N]));
-            Map<String, Tensor> feeds = PeftModels.decoderFeeds(2, 6, 5);
+            Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 6, 5);
             long[] mask = feeds.get("attention_mask").toLongs();
-            Close.assertClose(base.graph().name() + ": masked prompt vs base, real tokens",
-                    realTokens(Ort.run(m, feeds, "logits"), mask), realTokens(Ort.run(base, feeds, "logits"), mask),
+            MethodClose.assertClose(base.graph().name() + ": masked prompt vs base, real tokens",
+                    realTokens(MethodOrt.run(m, feeds, "logits"), mask), realTokens(MethodOrt.run(base, feeds, "logits"), mask),
                     1e-6, 1e-5, "float32, longer rows with exact zeros");
-            Tensor open = Ort.run(new PromptTuningPass(PromptTuningConfig.random(N)).inject(base).model(), feeds,
+            Tensor open = MethodOrt.run(new PromptTuningPass(PromptTuningConfig.random(N)).inject(base).model(), feeds,
                     "logits");
-            assertThat(Ort.values(open)).as("a visible prompt changes the outputs")
-                    .isNotEqualTo(Ort.values(Ort.run(base, feeds, "logits")));
+            assertThat(MethodOrt.values(open)).as("a visible prompt changes the outputs")
+                    .isNotEqualTo(MethodOrt.values(MethodOrt.run(base, feeds, "logits")));
         }
     }
 
@@ -108,7 +108,7 @@ class PromptTuningPassTest {
      * every key (Hugging Face's convention): its output is meaningless and differs once there are more keys.
      */
     static double[] realTokens(Tensor logits, long[] mask) {
-        double[] v = Ort.values(logits);
+        double[] v = MethodOrt.values(logits);
         int vocab = (int) logits.dims()[2];
         java.util.List<Double> out = new java.util.ArrayList<>();
         for (int p = 0; p < mask.length; p++) {
@@ -121,7 +121,7 @@ class PromptTuningPassTest {
 
     @Test
     void initialisations() {
-        Model llama = PeftModels.llama(Form.TRAINING);
+        Model llama = MethodModels.llama(Form.TRAINING);
         float[] table = llama.graph().initializer("model.embed_tokens.weight").constant().toFloats();
         int h = 16;
         float[] text = new PromptTuningPass(PromptTuningConfig.text(5, 7, 9)).inject(llama).model().graph()
@@ -137,7 +137,7 @@ class PromptTuningPassTest {
                 .initializer(PROMPT).constant().toFloats();
         for (int i = 0; i < 4; i++) {
             boolean found = false;
-            for (int r = 0; r < PeftModels.VOCAB && !found; r++) {
+            for (int r = 0; r < MethodModels.VOCAB && !found; r++) {
                 boolean same = true;
                 for (int j = 0; j < h && same; j++) {
                     same = vocab[i * h + j] == table[r * h + j];
@@ -157,17 +157,17 @@ class PromptTuningPassTest {
 
     @Test
     void gradientsMatchFiniteDifferences() {
-        Injection gpt = new PromptTuningPass(PromptTuningConfig.random(N)).inject(PeftModels.gpt2(Form.TRAINING));
-        AdapterGradients.check("gpt2 prompt", gpt.model(), PeftModels.decoderFeeds(2, 4, 6), "logits",
+        Injection gpt = new PromptTuningPass(PromptTuningConfig.random(N)).inject(MethodModels.gpt2(Form.TRAINING));
+        MethodGradients.check("gpt2 prompt", gpt.model(), MethodModels.decoderFeeds(2, 4, 6), "logits",
                 List.of(PROMPT), 7);
-        Injection bert = new PromptTuningPass(PromptTuningConfig.random(N)).inject(PeftModels.bert());
-        AdapterGradients.check("bert prompt", bert.model(), PeftModels.bertFeeds(2, 4, PeftModels.VOCAB, 8), "logits",
+        Injection bert = new PromptTuningPass(PromptTuningConfig.random(N)).inject(MethodModels.bert());
+        MethodGradients.check("bert prompt", bert.model(), MethodModels.bertFeeds(2, 4, MethodModels.VOCAB, 8), "logits",
                 List.of(PROMPT), 9);
     }
 
     @Test
     void metadataSurvivesSaveAndLoad() throws Exception {
-        Injection inj = new PromptTuningPass(PromptTuningConfig.text(4, 1, 2, 3)).inject(PeftModels.gpt2(Form.TRAINING));
+        Injection inj = new PromptTuningPass(PromptTuningConfig.text(4, 1, 2, 3)).inject(MethodModels.gpt2(Form.TRAINING));
         assertThat(inj.report().trainableParams()).isEqualTo(4 * 16);
         Model back = OnnxReader.read(OnnxWriter.toBytes(inj.model()));
         AdapterInfo a = PeftMetadata.adapter(back, "default").orElseThrow();
@@ -182,7 +182,7 @@ class PromptTuningPassTest {
     @Test
     void kvCacheFormIsRefused() {
         assertThatThrownBy(() -> new PromptTuningPass(PromptTuningConfig.random(2)).inject(
-                PeftModels.llama(Form.KV_CACHE))).hasMessageContaining("prompt tuning on the KV-cache form is not "
+                MethodModels.llama(Form.KV_CACHE))).hasMessageContaining("prompt tuning on the KV-cache form is not "
                 + "supported");
     }
 
@@ -247,7 +247,7 @@ class PromptTuningPassTest {
     /** Values of [b, n + t, v] without the first {@code n} positions of axis 1. */
     static double[] dropFront(Tensor x, int n) {
         long[] d = x.dims();
-        double[] v = Ort.values(x);
+        double[] v = MethodOrt.values(x);
         int tt = (int) d[1];
         int inner = (int) d[2];
         double[] out = new double[(int) (d[0] * (tt - n) * inner)];

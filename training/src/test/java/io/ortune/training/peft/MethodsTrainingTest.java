@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tensors trainable (AdamW, 30 steps): the held-in loss falls and every base weight comes out bit-for-bit as it went
  * in, while every adapter tensor changed.
  */
-class PeftTrainingTest {
+class MethodsTrainingTest {
 
     @TempDir
     Path dir;
@@ -65,13 +65,13 @@ class PeftTrainingTest {
             case "prompt" -> m -> new PromptTuningPass(PromptTuningConfig.vocab(4, 1)).inject(m);
             default -> m -> new PrefixTuningPass(PrefixTuningConfig.of(4)).inject(m);
         };
-        Model injected = pass.apply(PeftModels.gpt2(Form.TRAINING)).model();
+        Model injected = pass.apply(MethodModels.gpt2(Form.TRAINING)).model();
         Set<String> trainable = PeftMetadata.trainable(injected).orElseThrow();
         List<Example> rows = new ArrayList<>();
         for (int r = 0; r < 4; r++) {
             int[] ids = new int[10];
             for (int t = 0; t < ids.length; t++) {
-                ids[t] = (3 * r + 5 * t) % PeftModels.VOCAB;
+                ids[t] = (3 * r + 5 * t) % MethodModels.VOCAB;
             }
             rows.add(Example.causal(ids));
         }
