@@ -61,11 +61,12 @@ public final class Ia3Pass implements Pass {
         LinearMatcher.Matches matches = LinearMatcher.find(m.graph());
         String targets = config.targetModules();
         String feedforward = config.feedforwardModules();
-        if (targets == null || feedforward == null) {
-            ModelFamily family = ModelFamily.require(m, matches, "--target and feed-forward modules");
-            targets = targets == null ? family.ia3Targets() : targets;
-            feedforward = feedforward == null ? (config.targetModules() == null ? family.ia3Feedforward() : "")
-                    : feedforward;
+        if (targets == null) {
+            ModelFamily family = ModelFamily.require(m, matches, "the IA3 target modules");
+            targets = family.ia3Targets();
+            feedforward = feedforward == null ? family.ia3Feedforward() : feedforward;
+        } else if (feedforward == null) {
+            feedforward = "";
         }
         TargetSpec targetSpec = TargetSpec.parse(targets);
         TargetSpec ffSpec = feedforward.isBlank() ? null : TargetSpec.parse(feedforward);
