@@ -4,6 +4,8 @@
  * (the linear layers of any graph, ortune-built or exported), {@link io.ortune.graph.peft.TargetSpec} (PEFT's
  * {@code target_modules} semantics, {@code re:}, {@code all-linear}), {@link io.ortune.graph.peft.LayerRange}, and
  * {@link io.ortune.graph.peft.PeftMetadata} (trainability and injected adapters recorded in the model). Each method
- * is one pass in its own file.
+ * is one pass in its own file: {@link io.ortune.graph.peft.Ia3Pass}, {@link io.ortune.graph.peft.BottleneckAdapterPass},
+ * {@link io.ortune.graph.peft.PromptTuningPass}, {@link io.ortune.graph.peft.PrefixTuningPass} (with
+ * {@link io.ortune.graph.peft.AttentionMatcher}), each returning an {@link io.ortune.graph.peft.Injection}.
  */
 package io.ortune.graph.peft;
