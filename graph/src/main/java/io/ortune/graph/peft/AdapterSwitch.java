@@ -18,7 +18,8 @@ import java.util.Map;
  * {@code lora · scaling · gate}; DoRA: the whole magnitude-and-direction term), so a gate of 0 turns an adapter
  * off exactly and 1 gives PEFT's output. No node changes and no base weight is rebuilt.
  *
- * <p>Recorded in the metadata: {@link PeftMetadata#ACTIVE} lists the adapters whose gate is not 0, and
+ * <p>Recorded in the metadata: {@link PeftMetadata#ACTIVE} lists the adapters whose gate is not 0 (adapters of
+ * other methods, which have no gate, keep their entry), and
  * {@value #WEIGHTS} holds {@code name=weight,...} after {@link #weighted}. {@link #withRuntimeGates} also lists
  * the gates as graph inputs (each keeping its initializer as the default), so a runtime can feed or override
  * them per run (ONNX Runtime's LoRA adapter files replace exactly such inputs). Training artifacts treat graph
@@ -116,7 +117,8 @@ public final class AdapterSwitch {
         }
         Model out = GraphCopier.copy(model);
         Graph g = out.graph();
-        List<String> active = new ArrayList<>();
+        List<String> active = new ArrayList<>(PeftMetadata.activeAdapters(model));
+        active.removeAll(known);
         for (AdapterInfo a : adapters) {
             double w = weights.getOrDefault(a.name(), 0.0);
             Value gate = gate(g, a.name());
