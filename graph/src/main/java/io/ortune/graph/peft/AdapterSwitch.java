@@ -16,7 +16,9 @@ import java.util.Map;
  * Switches between the LoRA/DoRA adapters injected into one base model by setting their gates only: each adapter
  * has one scalar initializer {@code lora_gate.<adapter>} that multiplies its whole contribution (LoRA:
  * {@code lora · scaling · gate}; DoRA: the whole magnitude-and-direction term), so a gate of 0 turns an adapter
- * off exactly and 1 gives PEFT's output. No node changes and no base weight is rebuilt.
+ * off exactly and 1 gives PEFT's output. No node changes and no base weight is rebuilt. An adapter initialised
+ * with PiSSA or OLoRA rewrote its base weights to the residual, so turning it off gives the residual model, not
+ * the original one (as in PEFT).
  *
  * <p>Recorded in the metadata: {@link PeftMetadata#ACTIVE} lists the adapters whose gate is not 0 (adapters of
  * other methods, which have no gate, keep their entry), and
@@ -57,13 +59,17 @@ public final class AdapterSwitch {
 
     /**
      * A copy of {@code model} whose adapters contribute with the given weights (gates); adapters not named get 0.
-     * A weight of 1 is the adapter's PEFT output; the contributions add up.
+     * A weight of 1 is the adapter's PEFT output; the contributions add up. {@value #WEIGHTS} lists them in
+     * injection order.
      */
     public static Model weighted(Model model, Map<String, Double> weights) {
         Model out = setGates(model, weights);
         List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, Double> e : weights.entrySet()) {
-            parts.add(e.getKey() + "=" + PeftConfigs.num(e.getValue()));
+        for (AdapterInfo a : gated(model)) {
+            Double w = weights.get(a.name());
+            if (w != null) {
+                parts.add(a.name() + "=" + PeftConfigs.num(w));
+            }
         }
         out.metadataProps().put(WEIGHTS, String.join(",", parts));
         return out;
