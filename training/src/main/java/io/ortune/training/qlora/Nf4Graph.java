@@ -18,21 +18,36 @@ public final class Nf4Graph {
 
     /**
      * The weight {@code [n, k]} (float32) from {@code packed} (uint8 [ceil(n·k/2)]) and {@code absmax} (float32
-     * [ceil(n·k/blockSize)]): high nibble then low nibble, codebook lookup, times the block's absmax.
+     * [ceil(n·k/blockSize)]): one table lookup per byte (high nibble then low nibble), times the block's absmax.
      */
     public static Value dequantizeWeight(GraphBuilder b, Value packed, Value absmax, long n, long k, long blockSize) {
         long numel = n * k;
         long blocks = (numel + blockSize - 1) / blockSize;
-        Value bytes = b.cast(packed, DataType.INT32);
-        Value sixteen = b.constant(Tensor.ofInts("value", new long[0], 16));
-        Value high = b.div(bytes, sixteen);
-        Value low = b.sub(bytes, b.mul(high, sixteen));
-        Value codes = b.reshape(b.concat(1, b.unsqueeze(high, 1), b.unsqueeze(low, 1)), -1);
-        Value codebook = b.constant(Tensor.ofFloats("value", new long[] {16}, Nf4.codebook()));
-        Value values = b.slice(b.gather(codebook, codes, 0), new long[] {0}, new long[] {numel}, new long[] {0});
+        long bytes = (numel + 1) / 2;
+        // One lookup per byte: row v of the table holds the values of its high and low nibble.
+        Value table = b.constant(Tensor.ofFloats("value", new long[] {256, 2}, BYTE_TABLE));
+        Value values = b.reshape(b.gather(table, b.cast(packed, DataType.INT32), 0), -1);
+        if (2 * bytes == numel && blocks * blockSize == numel) {
+            // No padding anywhere: scale [blocks, blockSize] rows by their absmax (broadcast), then [n, k].
+            Value scaled = b.mul(b.reshape(values, blocks, blockSize), b.unsqueeze(absmax, 1));
+            return b.reshape(scaled, n, k);
+        }
+        values = b.slice(values, new long[] {0}, new long[] {numel}, new long[] {0});
         Value scales = b.reshape(b.expand(b.unsqueeze(absmax, 1), b.constLongs(blocks, blockSize)), -1);
         scales = b.slice(scales, new long[] {0}, new long[] {numel}, new long[] {0});
         return b.reshape(b.mul(values, scales), n, k);
+    }
+
+    /** [256, 2]: for each byte, the NF4 values of its high and low nibble. */
+    private static final float[] BYTE_TABLE = byteTable();
+
+    private static float[] byteTable() {
+        float[] t = new float[512];
+        for (int v = 0; v < 256; v++) {
+            t[2 * v] = Nf4.CODEBOOK[v >>> 4];
+            t[2 * v + 1] = Nf4.CODEBOOK[v & 15];
+        }
+        return t;
     }
 
     /**

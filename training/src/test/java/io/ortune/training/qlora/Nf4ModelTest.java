@@ -50,12 +50,12 @@ class Nf4ModelTest {
         }
     }
 
-    @Test
-    void matMulBnb4ComputesOurDequantizedWeightIncludingAPaddedLastBlock() throws Exception {
+    /** 5 × 24 = 120 elements pads the second block of 64 (the general path); 4 × 64 fills its blocks (fast path). */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"5,24", "4,64", "3,7"})
+    void matMulBnb4ComputesOurDequantizedWeightWithAndWithoutPadding(int n, int k) throws Exception {
         assumeOrt();
         int m = 3;
-        int n = 5;
-        int k = 24; // 120 elements: the second block of 64 is padded
         float[] w = Nf4Test.random(n * k, 5);
         Nf4.Quantized q = Nf4.quantize(w, n, k, 64);
         float[] deq = Nf4.dequantize(q);
