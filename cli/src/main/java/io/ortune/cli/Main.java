@@ -21,6 +21,8 @@ import picocli.CommandLine.Option;
             BenchGenerateCommand.class,
             BenchTrainCommand.class,
             TrainCommand.class,
+            InjectCommand.class,
+            QuantizeCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -1,6 +1,11 @@
 package io.ortune.cli;
 
+import io.ortune.graph.io.AtomicFiles;
 import io.ortune.graph.ir.Model;
+import io.ortune.graph.peft.Injection;
+import io.ortune.graph.peft.PeftInjector;
+import io.ortune.graph.peft.PeftMetadata;
+import io.ortune.graph.peft.PeftMethod;
 import io.ortune.models.arch.Form;
 import io.ortune.models.arch.ModelFactory;
 import io.ortune.models.arch.ModelForms;
@@ -12,20 +17,22 @@ import io.ortune.training.data.Collator;
 import io.ortune.training.data.LoadOptions;
 import io.ortune.training.data.LoadReport;
 import io.ortune.training.data.TrainingData;
+import io.ortune.training.objective.CausalLmSignature;
+import io.ortune.training.qlora.Nf4Config;
+import io.ortune.training.qlora.Nf4QuantizePass;
 import io.ortune.training.trainer.TrainRequest;
 import io.ortune.training.trainer.TrainResult;
 import io.ortune.training.trainer.Trainer;
 import io.ortune.training.trainer.TrainerConfig;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -62,21 +69,43 @@ final class TrainCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
         Model model = loadModel(Path.of(o.model));
-        ModelMetadata.Description d = ModelMetadata.read(model, o.model);
-        int positions = DecoderSpec.fromConfig(d.config(), o.model).maxPositions();
+        CausalLmSignature signature = CausalLmSignature.of(model, o.model);
+        int positions = maxPositions(model, o.model);
         int blockSize = o.blockSize != null ? o.blockSize : positions > 0 ? Math.min(128, positions) : 128;
         if (positions > 0 && blockSize > positions) {
             throw usage("--block-size " + blockSize + " is over the model's " + positions + " positions");
         }
+        PeftMethod method;
+        Nf4Config nf4;
+        try {
+            method = o.peftMethod();
+            nf4 = o.nf4();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        if (nf4 != null && method == null && !PeftMetadata.trainable(model).isPresent()) {
+            throw usage("--quantize nf4 freezes the base; add --peft (QLoRA is LoRA on the NF4 base)");
+        }
+        if (method != null) {
+            Injection injected = PeftInjector.inject(model, o.peftFlags.settings(method,
+                    o.seed == null ? TrainerConfig.DEFAULT_SEED : o.seed));
+            out.println(injected.report().summary());
+            model = injected.model();
+        }
+        if (nf4 != null) {
+            Nf4QuantizePass.Result q = new Nf4QuantizePass(nf4).quantize(model);
+            out.println(q.report().summary());
+            model = q.model();
+        }
         TrainerConfig cfg;
         try {
-            cfg = o.trainerConfig();
+            cfg = o.trainerConfig(model);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
         try (Tokenizer tok = o.tokenizer == null ? null : Tokenizers.load(Path.of(o.tokenizer))) {
             LoadOptions lo = new LoadOptions(o.dataFormat(), blockSize, Boolean.TRUE.equals(o.skipBadLines), true,
-                    d.config().vocabSize());
+                    Math.toIntExact(signature.vocab()));
             TrainingData.Prepared data = TrainingData.prepare(Path.of(o.data), o.evalData == null ? null
                     : Path.of(o.evalData), tok, lo, o.rowLayout(), o.evalFraction == null ? 0 : o.evalFraction,
                     cfg.seed());
@@ -132,6 +161,14 @@ final class TrainCommand implements Callable<Integer> {
         return o;
     }
 
+    /** The longest sequence an ortune-built decoder takes (0: no fixed limit, or not ortune-built). */
+    private static int maxPositions(Model model, String source) {
+        if (!model.metadataProps().containsKey(ModelMetadata.CONFIG)) {
+            return 0;
+        }
+        return DecoderSpec.fromConfig(ModelMetadata.read(model, source).config(), source).maxPositions();
+    }
+
     /**
      * The training form of an ortune-built model file, rebuilt in memory from its weights and metadata (sharing the
      * tensor data): a graph read from a file lacks the value types autodiff needs (ortune's type inference does not
@@ -139,6 +176,9 @@ final class TrainCommand implements Callable<Integer> {
      */
     static Model loadModel(Path file) throws IOException {
         Model m = ModelFactory.fromOnnx(CliFiles.existingFile(file, "model"));
+        if (!m.metadataProps().containsKey(ModelMetadata.ARCHITECTURE)) {
+            return m; // a foreign export: trained as read (its signature is checked by the caller)
+        }
         try {
             return ModelForms.rebuild(m, Form.TRAINING);
         } catch (io.ortune.models.arch.WeightMismatchException e) {
@@ -152,10 +192,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private static void saveRunConfig(Path run, TrainOptions o) throws IOException {
         Files.createDirectories(run);
-        Path target = run.resolve(RUN_CONFIG);
-        Path temp = Files.createTempFile(run, "." + RUN_CONFIG, ".tmp");
-        Files.writeString(temp, o.toJson(), StandardCharsets.UTF_8);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(run.resolve(RUN_CONFIG), o.toJson());
     }
 
     /** Data lines for the demo (packed rows). */

@@ -59,6 +59,21 @@ final class TrainOptions {
     @Option(names = "--freeze-layers", paramLabel = "0-5", description = "Freeze these transformer layers.")
     @JsonProperty("freeze-layers") String freezeLayers;
 
+    @Option(names = "--peft", paramLabel = "METHOD",
+            description = "Inject and train only a PEFT adapter: lora|dora|adapter|prefix|prompt|ia3.")
+    @JsonProperty("peft") String peft;
+
+    @Option(names = "--quantize", paramLabel = "nf4",
+            description = "QLoRA: keep the frozen base linears as NF4 (MatMulBnb4) under the adapter.")
+    @JsonProperty("quantize") String quantize;
+
+    @Option(names = "--double-quant", description = "With --quantize nf4: quantize the NF4 scales again.")
+    @JsonProperty("double-quant") Boolean doubleQuant;
+
+    @com.fasterxml.jackson.annotation.JsonUnwrapped
+    @picocli.CommandLine.Mixin
+    PeftFlags peftFlags = new PeftFlags();
+
     @Option(names = "--max-steps", paramLabel = "N", description = "Optimizer steps (overrides --epochs).")
     @JsonProperty("max-steps") Long maxSteps;
 
@@ -149,10 +164,29 @@ final class TrainOptions {
         return layout == null ? Rows.Layout.PACK : Rows.Layout.parse(layout);
     }
 
-    /** The trainer settings, defaults filled in. */
-    TrainerConfig trainerConfig() {
+    /** The NF4 settings of {@code --quantize nf4}, or null without it. */
+    io.ortune.training.qlora.Nf4Config nf4() {
+        if (quantize == null) {
+            if (Boolean.TRUE.equals(doubleQuant)) {
+                throw new IllegalArgumentException("--double-quant needs --quantize nf4");
+            }
+            return null;
+        }
+        if (!quantize.equalsIgnoreCase("nf4")) {
+            throw new IllegalArgumentException("--quantize " + quantize + ": training supports nf4 (QLoRA) only");
+        }
+        return io.ortune.training.qlora.Nf4Config.defaults().withDoubleQuant(Boolean.TRUE.equals(doubleQuant));
+    }
+
+    /** The PEFT method to inject, or null for none. */
+    io.ortune.graph.peft.PeftMethod peftMethod() {
+        return peft == null ? null : io.ortune.graph.peft.PeftMethod.parse(peft);
+    }
+
+    /** The trainer settings for {@code model} (its recorded trainable set is the default), defaults filled in. */
+    TrainerConfig trainerConfig(io.ortune.graph.ir.Model model) {
         TrainerConfig.Builder b = TrainerConfig.builder()
-                .trainable(Trainables.of(trainable, freezeLayers));
+                .trainable(Trainables.of(trainable, freezeLayers, model));
         if (maxSteps != null) {
             b.maxSteps(maxSteps);
         }

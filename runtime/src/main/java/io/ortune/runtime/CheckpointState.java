@@ -1,13 +1,15 @@
 package io.ortune.runtime;
 
+import io.ortune.graph.io.AtomicFiles;
 import io.ortune.graph.ir.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Objects;
+import java.util.Set;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -77,22 +79,41 @@ public final class CheckpointState implements AutoCloseable {
      * writes it next to the checkpoint, named after it plus {@code .data}) is moved along.
      */
     public void save(Path file, boolean includeOptimizerState) {
-        Path target = file.toAbsolutePath();
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        Path tempData = temp.resolveSibling(temp.getFileName() + ".data");
-        try (BytePointer path = NativeSessionOptions.path(temp)) {
-            Statuses.check(rt.api(), rt.trainingApi().SaveCheckpoint(requireOpen(), path, includeOptimizerState),
-                    () -> "saving checkpoint to " + file);
-            if (Files.exists(tempData)) {
-                Files.move(tempData, target.resolveSibling(target.getFileName() + ".data"),
-                        StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Path target = file.toAbsolutePath().normalize();
+        Path dataTarget = target.resolveSibling(target.getFileName() + ".data");
+        Path temp = null;
+        Path tempData = null;
+        boolean committed = false;
+        Throwable failure = null;
+        try {
+            temp = AtomicFiles.createTemp(target);
+            tempData = temp.resolveSibling(temp.getFileName() + ".data");
+            Set<PosixFilePermission> defaults = AtomicFiles.permissions(temp);
+            try (BytePointer path = NativeSessionOptions.path(temp)) {
+                Statuses.check(rt.api(), rt.trainingApi().SaveCheckpoint(requireOpen(), path, includeOptimizerState),
+                        () -> "saving checkpoint to " + target);
             }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.setPermissions(temp, defaults);
+            AtomicFiles.force(temp, target);
+            if (Files.exists(tempData)) {
+                AtomicFiles.setPermissions(tempData, defaults);
+                AtomicFiles.force(tempData, dataTarget);
+                AtomicFiles.move(tempData, dataTarget);
+            }
+            AtomicFiles.move(temp, target);
+            committed = true;
+            AtomicFiles.syncFolder(target.getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot move the saved checkpoint " + temp + " to " + target, e);
+            failure = e;
+            throw new UncheckedIOException(e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
         } finally {
-            AtomicSave.deleteQuietly(temp);
-            AtomicSave.deleteQuietly(tempData);
+            if (!committed) {
+                AtomicFiles.deleteQuietly(temp, failure);
+            }
+            AtomicFiles.deleteQuietly(tempData, failure);
         }
     }
 

@@ -1,7 +1,10 @@
 package io.ortune.runtime;
 
+import io.ortune.graph.io.AtomicFiles;
 import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -328,24 +331,31 @@ public final class TrainingSession implements AutoCloseable {
      */
     public synchronized void exportModelForInferencing(Path inferenceModel, List<String> graphOutputNames) {
         OrtTrainingSession s = requireOpen();
-        AtomicSave.write(inferenceModel, temp -> {
-            List<BytePointer> names = new ArrayList<>();
-            try (BytePointer path = NativeSessionOptions.path(temp);
-                 PointerPointer<BytePointer> cNames = new PointerPointer<>(Math.max(1, graphOutputNames.size()))) {
-                for (int i = 0; i < graphOutputNames.size(); i++) {
-                    BytePointer n = new BytePointer(graphOutputNames.get(i), StandardCharsets.UTF_8);
-                    names.add(n);
-                    cNames.put(i, n);
-                }
-                Statuses.check(rt.api(), rt.trainingApi().ExportModelForInferencing(s, path, graphOutputNames.size(),
-                        cNames), () -> "exporting " + label + " for inference to " + inferenceModel + " (outputs "
-                        + graphOutputNames + ")");
-            } finally {
-                for (BytePointer n : names) {
-                    n.close();
-                }
+        Path target = inferenceModel.toAbsolutePath();
+        try {
+            AtomicFiles.writeVia(target, temp -> export(s, temp, inferenceModel, graphOutputNames));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private void export(OrtTrainingSession s, Path temp, Path inferenceModel, List<String> graphOutputNames) {
+        List<BytePointer> names = new ArrayList<>();
+        try (BytePointer path = NativeSessionOptions.path(temp);
+             PointerPointer<BytePointer> cNames = new PointerPointer<>(Math.max(1, graphOutputNames.size()))) {
+            for (int i = 0; i < graphOutputNames.size(); i++) {
+                BytePointer n = new BytePointer(graphOutputNames.get(i), StandardCharsets.UTF_8);
+                names.add(n);
+                cNames.put(i, n);
             }
-        });
+            Statuses.check(rt.api(), rt.trainingApi().ExportModelForInferencing(s, path, graphOutputNames.size(),
+                    cNames), () -> "exporting " + label + " for inference to " + inferenceModel + " (outputs "
+                    + graphOutputNames + ")");
+        } finally {
+            for (BytePointer n : names) {
+                n.close();
+            }
+        }
     }
 
     // ---- lifetime ----------------------------------------------------------------------------------------------

@@ -67,7 +67,8 @@ public record MatMulPeak(int n, int threads, int runs, double bestS, double medi
                 s.runInto(feeds, out);
                 t[i] = (System.nanoTime() - t0) / 1e9;
             }
-            double best = java.util.Arrays.stream(t).min().orElseThrow();
+            double best = java.util.Arrays.stream(t).min().orElseThrow(() -> new IllegalArgumentException(
+                    "matmul peak of n=" + n + ": runs must be at least 1, is " + runs));
             return new MatMulPeak(n, threads, runs, best, TrainChild.median(t));
         }
     }

@@ -1,12 +1,12 @@
 package io.ortune.bench.train;
 
+import io.ortune.graph.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -225,8 +225,6 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
         }
         Path parent = doc.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, doc.getFileName().toString(), ".tmp");
-        Files.writeString(tmp, updated, StandardCharsets.UTF_8);
-        Files.move(tmp, doc, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(doc, updated);
     }
 }

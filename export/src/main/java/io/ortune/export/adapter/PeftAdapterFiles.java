@@ -1,7 +1,7 @@
 package io.ortune.export.adapter;
 
 import io.ortune.graph.ir.Model;
-import io.ortune.graph.onnx.AtomicFiles;
+import io.ortune.graph.io.AtomicFiles;
 import io.ortune.models.weights.SafetensorsFile;
 import io.ortune.models.weights.SafetensorsFormatException;
 import io.ortune.models.weights.SafetensorsWriter;
@@ -86,26 +86,9 @@ public final class PeftAdapterFiles {
         PeftConfigJson.parse(new String(json, StandardCharsets.UTF_8), source + "/" + PeftConfigJson.FILE);
         Path abs = dir.toAbsolutePath();
         Files.createDirectories(abs);
-        Path tmpWeights = null;
-        Path tmpConfig = null;
-        Throwable failure = null;
-        try {
-            tmpWeights = AtomicFiles.createTemp(abs, WEIGHTS);
-            SafetensorsWriter.write(tmpWeights, adapter.tensors(), Map.of("format", "pt"));
-            tmpConfig = AtomicFiles.createTemp(abs, PeftConfigJson.FILE);
-            Files.write(tmpConfig, json);
-            AtomicFiles.move(tmpWeights, abs.resolve(WEIGHTS));
-            tmpWeights = null;
-            AtomicFiles.move(tmpConfig, abs.resolve(PeftConfigJson.FILE));
-            tmpConfig = null;
-            AtomicFiles.syncFolder(abs);
-        } catch (IOException | RuntimeException e) {
-            failure = e;
-            throw e;
-        } finally {
-            AtomicFiles.deleteQuietly(tmpWeights, failure);
-            AtomicFiles.deleteQuietly(tmpConfig, failure);
-        }
+        AtomicFiles.writeVia(abs.resolve(WEIGHTS), temp -> SafetensorsWriter.write(temp, adapter.tensors(),
+                Map.of("format", "pt")));
+        AtomicFiles.write(abs.resolve(PeftConfigJson.FILE), json);
     }
 
     /** Checks {@code adapter} against {@code base}, then {@link #write(PeftAdapter, Path) writes} it. */

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Evaluates the ops of shape computations on small constant tensors. Returns null whenever it cannot (an
- * unsupported dtype or attribute, a malformed node): folding then simply leaves the node alone.
+ * Evaluates the ops of shape computations on small constant tensors. Returns null for the cases it does not
+ * support (an unsupported dtype or attribute, mixed dtypes, integer division by zero, a result too large to hold):
+ * folding then simply leaves the node alone. A node that is malformed (an axis out of range, a missing input, an
+ * unknown Cast target) fails with an {@link IllegalArgumentException} naming it, as running it would.
  */
 final class ConstantEvaluator {
 
@@ -30,51 +32,71 @@ final class ConstantEvaluator {
      */
     static HostTensor eval(Node n, List<HostTensor> in, long[] staticShape, long maxElements) {
         try {
-            boolean tooLarge = n.is("ConstantOfShape") && HostTensor.count(in.get(0).ints) > maxElements
-                    || n.is("Range") && rangeLength(in) > maxElements;
+            boolean tooLarge = n.is("ConstantOfShape") && HostTensor.count(input(n, in, 0).ints) > maxElements
+                    || n.is("Range") && rangeLength(n, in) > maxElements;
             return tooLarge ? null : dispatch(n, in, staticShape);
+        } catch (ArithmeticException e) {
+            return null; // a size past int range: too large to fold
         } catch (RuntimeException e) {
-            return null;
+            throw new IllegalArgumentException("node '" + n.name() + "' (" + n.opType() + "): cannot evaluate it on "
+                    + "its constant inputs: " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
     }
 
-    private static double rangeLength(List<HostTensor> in) {
-        double len = (in.get(1).real(0) - in.get(0).real(0)) / in.get(2).real(0);
+    /** Constant input {@code i}; fails when the node does not have it. */
+    private static HostTensor input(Node n, List<HostTensor> in, int i) {
+        HostTensor h = i < in.size() ? in.get(i) : null;
+        if (h == null) {
+            throw new IllegalArgumentException("input " + i + " is missing (it has " + n.inputCount() + " inputs)");
+        }
+        return h;
+    }
+
+    /** Checks {@code axis} against {@code rank} and makes it non-negative. */
+    static int axis(long axis, int rank) {
+        if (axis < -rank || axis >= rank) {
+            throw new IllegalArgumentException("axis " + axis + " is out of range for rank " + rank);
+        }
+        return (int) (axis < 0 ? axis + rank : axis);
+    }
+
+    private static double rangeLength(Node n, List<HostTensor> in) {
+        double len = (input(n, in, 1).real(0) - input(n, in, 0).real(0)) / input(n, in, 2).real(0);
         return Double.isNaN(len) ? Double.POSITIVE_INFINITY : len;
     }
 
     private static HostTensor dispatch(Node n, List<HostTensor> in, long[] staticShape) {
         switch (n.opType()) {
             case "Identity":
-                return in.get(0);
+                return input(n, in, 0);
             case "Cast":
-                return ElementwiseEval.cast(in.get(0), DataType.fromOnnx((int) n.intAttr("to", 0)));
+                return ElementwiseEval.cast(input(n, in, 0), DataType.fromOnnx((int) n.intAttr("to", 0)));
             case "Shape":
                 return shape(n, staticShape);
             case "Size":
                 return HostTensor.ofInts(DataType.INT64, new long[0], new long[] {HostTensor.count(staticShape)});
             case "Gather":
-                return IndexEval.gather(in.get(0), in.get(1), n.intAttr("axis", 0));
+                return IndexEval.gather(input(n, in, 0), input(n, in, 1), n.intAttr("axis", 0));
             case "Concat":
                 return IndexEval.concat(in, n.intAttr("axis", 0));
             case "Unsqueeze":
-                return unsqueeze(in.get(0), axes(n, in));
+                return unsqueeze(input(n, in, 0), axes(n, in));
             case "Squeeze":
-                return squeeze(in.get(0), axes(n, in));
+                return squeeze(input(n, in, 0), axes(n, in));
             case "Slice":
                 return IndexEval.slice(in);
             case "Not":
-                return ElementwiseEval.not(in.get(0));
+                return ElementwiseEval.not(input(n, in, 0));
             case "Where":
-                return ElementwiseEval.where(in.get(0), in.get(1), in.get(2));
+                return ElementwiseEval.where(input(n, in, 0), input(n, in, 1), input(n, in, 2));
             case "Range":
-                return ElementwiseEval.range(in.get(0), in.get(1), in.get(2));
+                return ElementwiseEval.range(input(n, in, 0), input(n, in, 1), input(n, in, 2));
             case "ConstantOfShape":
-                return constantOfShape(n, in.get(0));
+                return constantOfShape(n, input(n, in, 0));
             case "Reshape":
-                return reshape(in.get(0), in.get(1), n.intAttr("allowzero", 0) != 0);
+                return reshape(input(n, in, 0), input(n, in, 1), n.intAttr("allowzero", 0) != 0);
             default:
-                return ElementwiseEval.binary(n.opType(), in.get(0), in.get(1));
+                return ElementwiseEval.binary(n.opType(), input(n, in, 0), input(n, in, 1));
         }
     }
 
@@ -102,7 +124,11 @@ final class ConstantEvaluator {
         int outRank = x.dims.length + axes.length;
         boolean[] inserted = new boolean[outRank];
         for (long a : axes) {
-            inserted[(int) (a < 0 ? a + outRank : a)] = true;
+            int i = axis(a, outRank);
+            if (inserted[i]) {
+                throw new IllegalArgumentException("axes " + Arrays.toString(axes) + " repeat axis " + i);
+            }
+            inserted[i] = true;
         }
         long[] dims = new long[outRank];
         int next = 0;
@@ -120,7 +146,7 @@ final class ConstantEvaluator {
         }
         if (axes != null) {
             for (long a : axes) {
-                int i = (int) (a < 0 ? a + r : a);
+                int i = axis(a, r);
                 if (x.dims[i] != 1) {
                     return null;
                 }

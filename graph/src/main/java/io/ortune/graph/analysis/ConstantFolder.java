@@ -133,11 +133,6 @@ public final class ConstantFolder {
                         List.of(v.name() + "__folded"), List.of(new Attribute.TensorAttr("value", t)));
                 c.output().setType(ValueType.tensor(t.dtype(), Shape.ofLongs(t.dims())));
                 v.replaceAllUsesWith(c.output());
-                for (int i = 0; i < graph.outputs().size(); i++) {
-                    if (graph.outputs().get(i) == v) {
-                        graph.replaceOutput(i, c.output());
-                    }
-                }
                 renames.add(new Node[] {c, n});
             }
         }

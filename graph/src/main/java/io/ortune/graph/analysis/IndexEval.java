@@ -11,7 +11,7 @@ final class IndexEval {
 
     static HostTensor gather(HostTensor data, HostTensor indices, long axisAttr) {
         int r = data.dims.length;
-        int axis = (int) (axisAttr < 0 ? axisAttr + r : axisAttr);
+        int axis = ConstantEvaluator.axis(axisAttr, r);
         long outer = HostTensor.count(Arrays.copyOfRange(data.dims, 0, axis));
         long inner = HostTensor.count(Arrays.copyOfRange(data.dims, axis + 1, r));
         long size = data.dims[axis];
@@ -39,7 +39,7 @@ final class IndexEval {
     static HostTensor concat(List<HostTensor> xs, long axisAttr) {
         HostTensor first = xs.get(0);
         int r = first.dims.length;
-        int axis = (int) (axisAttr < 0 ? axisAttr + r : axisAttr);
+        int axis = ConstantEvaluator.axis(axisAttr, r);
         long[] dims = first.dims.clone();
         dims[axis] = 0;
         for (HostTensor x : xs) {
@@ -102,8 +102,11 @@ final class IndexEval {
         Arrays.fill(step, 1);
         for (int k = 0; k < starts.length; k++) {
             long a = axes == null ? k : axes[k];
-            int ax = (int) (a < 0 ? a + r : a);
+            int ax = ConstantEvaluator.axis(a, r);
             long st = steps == null ? 1 : steps[k];
+            if (st == 0) {
+                throw new IllegalArgumentException("slice step 0 on axis " + ax);
+            }
             long size = x.dims[ax];
             dims[ax] = SliceMath.length(size, starts[k], ends[k], st);
             start[ax] = SliceMath.firstIndex(size, starts[k], st);

@@ -49,10 +49,12 @@ public final class Renamer {
             plan.put(v, to);
         });
         checkTargets("value", g, byName.keySet(), renames);
-        plan.forEach(Value::setName);
-        for (Graph s : GraphWalk.graphs(g)) {
-            s.reindexInitializers();
+        // Two steps so that swaps never meet a name still held: first a name no real value has, then the target.
+        int i = 0;
+        for (Value v : plan.keySet()) {
+            v.setName("\u0000renaming-" + i++);
         }
+        plan.forEach(Value::setName);
     }
 
     /** Renames nodes by name ({@code old -> new}) in {@code g} and its subgraphs. */

@@ -60,8 +60,7 @@ final class Emitter {
         String nodeName = names.nodeName(opType);
         checkInputsBelong(opType, nodeName, inputs);
         Map<String, Attribute> attrMap = attributes(opType, nodeName, attrs);
-        List<ValueType> types = onnx ? OpSchemas.infer(opType, nodeName, inputs, attrMap, outputs, opset)
-                : Collections.nCopies(outputs, null);
+        List<ValueType> types = OpSchemas.infer(domain, opType, nodeName, inputs, attrMap, outputs, opset);
         List<String> outNames = new ArrayList<>(outputs);
         for (int i = 0; i < outputs; i++) {
             outNames.add(names.outputName(nodeName, i));

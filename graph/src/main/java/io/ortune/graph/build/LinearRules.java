@@ -31,10 +31,13 @@ final class LinearRules {
         c.arity(2, 2);
         DataType t = c.sameDtype(0, 1);
         c.requireDtype(0, NUMERIC, "a numeric type");
-        Shape a = c.shape(0);
-        Shape b = c.shape(1);
+        return c.result(tensor(t, matMulShape(c, c.shape(0), c.shape(1))));
+    }
+
+    /** The shape of {@code a x b} with numpy matmul broadcasting; fails on a mismatch. */
+    static Shape matMulShape(OpContext c, Shape a, Shape b) {
         if (!a.hasRank() || !b.hasRank()) {
-            return c.result(tensor(t, Shape.UNKNOWN_RANK));
+            return Shape.UNKNOWN_RANK;
         }
         if (a.rank() == 0 || b.rank() == 0) {
             throw c.fail("inputs must have rank >= 1, shapes are " + a + " and " + b);
@@ -63,7 +66,7 @@ final class LinearRules {
         if (b.rank() > 1) {
             out.add(bd.get(bd.size() - 1));
         }
-        return c.result(tensor(t, new Shape(out)));
+        return new Shape(out);
     }
 
     private static List<ValueType> gemm(OpContext c) {

@@ -14,12 +14,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
-/** What an {@link OpRule} sees of a node (built or existing): inputs, attributes, output count, opset. */
-final class OpContext {
+/**
+ * What an {@link OpRule} sees of a node (built or existing): inputs, attributes, output count, opset; with the
+ * helpers rules use to check them ({@link #arity}, {@link #requireDtype}, {@link #requiredIntAttr}...) and to
+ * fail with a message naming the op and node ({@link #fail}).
+ */
+public final class OpContext {
 
-    static final Predicate<DataType> NUMERIC = d -> d.isFloatingPoint() || d.isInteger();
-    static final Predicate<DataType> FLOATING = DataType::isFloatingPoint;
-    static final Predicate<DataType> INDEX = d -> d == DataType.INT64 || d == DataType.INT32;
+    public static final Predicate<DataType> NUMERIC = d -> d.isFloatingPoint() || d.isInteger();
+    public static final Predicate<DataType> FLOATING = DataType::isFloatingPoint;
+    public static final Predicate<DataType> INDEX = d -> d == DataType.INT64 || d == DataType.INT32;
 
     private final String opType;
     private final String nodeName;
@@ -38,30 +42,30 @@ final class OpContext {
         this.opset = opset;
     }
 
-    String opType() {
+    public String opType() {
         return opType;
     }
 
-    long opset() {
+    public long opset() {
         return opset;
     }
 
-    int outputCount() {
+    public int outputCount() {
         return outputCount;
     }
 
-    int inputCount() {
+    public int inputCount() {
         return inputs.size();
     }
 
-    OpCheckException fail(String problem) {
+    public OpCheckException fail(String problem) {
         return new OpCheckException(opType, nodeName, problem);
     }
 
     // ---- inputs ------------------------------------------------------------------------------------------------
 
     /** Checks the input count and that the first {@code min} inputs are present. */
-    void arity(int min, int max) {
+    public void arity(int min, int max) {
         int n = inputs.size();
         if (n < min || n > max) {
             String expected = min == max ? Integer.toString(min)
@@ -76,28 +80,28 @@ final class OpContext {
     }
 
     /** Checks the number of outputs the node declares. */
-    void outputs(int min, int max) {
+    public void outputs(int min, int max) {
         if (outputCount < min || outputCount > max) {
             throw fail("expected " + (min == max ? Integer.toString(min) : min + " to " + max) + " outputs, has "
                     + outputCount);
         }
     }
 
-    Value input(int i) {
+    public Value input(int i) {
         return i < inputs.size() ? inputs.get(i) : null;
     }
 
-    boolean present(int i) {
+    public boolean present(int i) {
         return input(i) != null;
     }
 
-    DataType dtype(int i) {
+    public DataType dtype(int i) {
         Value v = input(i);
         return v == null ? null : v.dtype();
     }
 
     /** Shape of input {@code i}; {@link Shape#UNKNOWN_RANK} when not known. */
-    Shape shape(int i) {
+    public Shape shape(int i) {
         Value v = input(i);
         Shape s = v == null ? null : v.shape();
         if (s == null) {
@@ -108,27 +112,27 @@ final class OpContext {
     }
 
     /** Rank of input {@code i}, or -1. */
-    int rank(int i) {
+    public int rank(int i) {
         Shape s = shape(i);
         return s.hasRank() ? s.rank() : -1;
     }
 
-    Tensor constant(int i) {
+    public Tensor constant(int i) {
         return ConstantValues.of(input(i));
     }
 
     /** Values of a constant integer input, or null when the input is absent or not constant. */
-    long[] constLongs(int i) {
+    public long[] constLongs(int i) {
         return ConstantValues.longs(constant(i));
     }
 
-    String describe(int i) {
+    public String describe(int i) {
         Value v = input(i);
         return "input " + i + (v == null ? "" : " '" + v.name() + "'");
     }
 
     /** The common dtype of the given inputs (absent and untyped ones skipped); fails when two differ. */
-    DataType sameDtype(int... idx) {
+    public DataType sameDtype(int... idx) {
         DataType common = null;
         int first = -1;
         for (int i : idx) {
@@ -150,19 +154,19 @@ final class OpContext {
     }
 
     /** Fails when input {@code i} has a known dtype outside {@code allowed}. */
-    void requireDtype(int i, Predicate<DataType> allowed, String expected) {
+    public void requireDtype(int i, Predicate<DataType> allowed, String expected) {
         DataType d = dtype(i);
         if (d != null && !allowed.test(d)) {
             throw fail(describe(i) + " is " + d.onnxName() + ", expected " + expected);
         }
     }
 
-    void requireDtype(int i, DataType expected) {
+    public void requireDtype(int i, DataType expected) {
         requireDtype(i, d -> d == expected, expected.onnxName());
     }
 
     /** Fails when input {@code i} has a known rank other than 0. */
-    void requireScalar(int i, String what) {
+    public void requireScalar(int i, String what) {
         Shape s = shape(i);
         if (s.hasRank() && s.rank() != 0 && !(s.rank() == 1 && Dims.isOne(s.dim(0)))) {
             throw fail(describe(i) + " (" + what + ") must be a scalar, has shape " + s);
@@ -171,11 +175,11 @@ final class OpContext {
 
     // ---- attributes --------------------------------------------------------------------------------------------
 
-    Attribute attr(String name) {
+    public Attribute attr(String name) {
         return attrs.get(name);
     }
 
-    long intAttr(String name, long defaultValue) {
+    public long intAttr(String name, long defaultValue) {
         Attribute a = attrs.get(name);
         if (a == null) {
             return defaultValue;
@@ -186,14 +190,14 @@ final class OpContext {
         throw fail("attribute '" + name + "' must be an int, is " + a.getClass().getSimpleName());
     }
 
-    long requiredIntAttr(String name) {
+    public long requiredIntAttr(String name) {
         if (!attrs.containsKey(name)) {
             throw fail("attribute '" + name + "' is required");
         }
         return intAttr(name, 0);
     }
 
-    float floatAttr(String name, float defaultValue) {
+    public float floatAttr(String name, float defaultValue) {
         Attribute a = attrs.get(name);
         if (a == null) {
             return defaultValue;
@@ -204,7 +208,7 @@ final class OpContext {
         throw fail("attribute '" + name + "' must be a float, is " + a.getClass().getSimpleName());
     }
 
-    String stringAttr(String name, String defaultValue) {
+    public String stringAttr(String name, String defaultValue) {
         Attribute a = attrs.get(name);
         if (a == null) {
             return defaultValue;
@@ -216,7 +220,7 @@ final class OpContext {
     }
 
     /** An ints attribute, or null when absent. */
-    long[] intsAttr(String name) {
+    public long[] intsAttr(String name) {
         Attribute a = attrs.get(name);
         if (a == null) {
             return null;
@@ -228,7 +232,7 @@ final class OpContext {
     }
 
     /** Normalizes a possibly negative axis against {@code rank}; fails when out of range. */
-    int axis(long axis, int rank, String what) {
+    public int axis(long axis, int rank, String what) {
         if (axis < -rank || axis >= rank) {
             throw fail(what + " " + axis + " is out of range for rank " + rank + " (allowed " + (-rank) + ".."
                     + (rank - 1) + ")");
@@ -237,7 +241,7 @@ final class OpContext {
     }
 
     /** Normalizes several axes; fails on a repeated axis. */
-    int[] axes(long[] axes, int rank, String what) {
+    public int[] axes(long[] axes, int rank, String what) {
         int[] out = new int[axes.length];
         boolean[] seen = new boolean[rank];
         for (int k = 0; k < axes.length; k++) {
@@ -253,12 +257,12 @@ final class OpContext {
     // ---- results -----------------------------------------------------------------------------------------------
 
     /** A tensor type, or null (unknown) when the dtype is unknown. */
-    static ValueType tensor(DataType dtype, Shape shape) {
+    public static ValueType tensor(DataType dtype, Shape shape) {
         return dtype == null ? null : ValueType.tensor(dtype, shape == null ? Shape.UNKNOWN_RANK : shape);
     }
 
     /** One type per output: the given ones first, then unknown. */
-    List<ValueType> result(ValueType... types) {
+    public List<ValueType> result(ValueType... types) {
         List<ValueType> out = new ArrayList<>(outputCount);
         for (int i = 0; i < outputCount; i++) {
             out.add(i < types.length ? types[i] : null);

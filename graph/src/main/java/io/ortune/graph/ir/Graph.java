@@ -74,17 +74,26 @@ public final class Graph {
 
     public void addOutput(Value v) {
         outputs.add(Objects.requireNonNull(v));
+        v.addOutputOf(this);
     }
 
     public void replaceOutput(int index, Value v) {
-        outputs.set(index, Objects.requireNonNull(v));
+        Objects.requireNonNull(v);
+        Value old = outputs.set(index, v);
+        old.removeOutputOf(this);
+        v.addOutputOf(this);
     }
 
     public void removeOutput(Value v) {
-        outputs.remove(v);
+        if (outputs.remove(v)) {
+            v.removeOutputOf(this);
+        }
     }
 
     public void clearOutputs() {
+        for (Value v : outputs) {
+            v.removeOutputOf(this);
+        }
         outputs.clear();
     }
 
@@ -105,8 +114,42 @@ public final class Graph {
         }
         Value v = new Value(tensor.name(), ValueType.tensor(tensor.dtype(), Shape.ofLongs(tensor.dims())));
         v.setConstant(tensor);
+        v.setInitializerOf(this);
         initializers.put(tensor.name(), v);
         return v;
+    }
+
+    /**
+     * Renames {@code v}, keeping the initializer index right when it is one of this graph's initializers (its
+     * place in file order is kept). {@link Value#setName} routes here for initializers.
+     *
+     * @throws IllegalArgumentException when another initializer of this graph already has {@code newName}
+     */
+    public void rename(Value v, String newName) {
+        Objects.requireNonNull(newName, "newName");
+        Graph owner = v.initializerOf();
+        if (owner != null && owner != this) {
+            owner.rename(v, newName);
+            return;
+        }
+        if (owner == null) {
+            v.assignName(newName);
+            return;
+        }
+        if (newName.equals(v.name())) {
+            return;
+        }
+        Value clash = initializers.get(newName);
+        if (clash != null) {
+            throw new IllegalArgumentException("cannot rename initializer '" + v.name() + "' to '" + newName
+                    + "': graph '" + name + "' already has an initializer of that name");
+        }
+        List<Value> order = new ArrayList<>(initializers.values());
+        v.assignName(newName);
+        initializers.clear();
+        for (Value i : order) {
+            initializers.put(i.name(), i);
+        }
     }
 
     /** Replaces the tensor of an existing initializer in place (all uses keep reading it). */
@@ -119,11 +162,16 @@ public final class Graph {
     }
 
     public void removeInitializer(Value v) {
-        initializers.remove(v.name());
+        if (initializers.get(v.name()) == v) {
+            initializers.remove(v.name());
+        }
         v.setConstant(null);
+        if (v.initializerOf() == this) {
+            v.setInitializerOf(null);
+        }
     }
 
-    /** Re-keys the initializer map after values were renamed. */
+    /** Re-keys the initializer map (renames keep it right by themselves; kept for callers that still call it). */
     public void reindexInitializers() {
         List<Value> vals = new ArrayList<>(initializers.values());
         initializers.clear();

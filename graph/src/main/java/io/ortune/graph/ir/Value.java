@@ -22,6 +22,10 @@ public final class Value {
     private String docString = "";
     private Unmodeled unmodeled = Unmodeled.NONE;
     private final List<Use> uses = new ArrayList<>();
+    /** The graph whose initializer this is (keeps its name index right on rename), else null. */
+    private Graph initializerOf;
+    /** Graphs listing this value as an output, once per position. */
+    private final List<Graph> outputOf = new ArrayList<>(1);
 
     public Value(String name, ValueType type) {
         this.name = Objects.requireNonNull(name, "name");
@@ -32,12 +36,43 @@ public final class Value {
         return name;
     }
 
-    /** Renames the value (and its initializer tensor). Callers keep names unique within a graph. */
+    /**
+     * Renames the value (and its initializer tensor). An initializer is re-keyed in its graph's
+     * {@link Graph#initializers()} (see {@link Graph#rename}); callers keep other names unique within a graph.
+     *
+     * @throws IllegalArgumentException when this is an initializer and its graph has another initializer so named
+     */
     public void setName(String name) {
-        this.name = Objects.requireNonNull(name, "name");
-        if (constant != null) {
-            constant = constant.withName(name);
+        Objects.requireNonNull(name, "name");
+        if (initializerOf != null) {
+            initializerOf.rename(this, name);
+        } else {
+            assignName(name);
         }
+    }
+
+    /** Sets the name without touching any index (for {@link Graph#rename}). */
+    void assignName(String newName) {
+        this.name = newName;
+        if (constant != null) {
+            constant = constant.withName(newName);
+        }
+    }
+
+    Graph initializerOf() {
+        return initializerOf;
+    }
+
+    void setInitializerOf(Graph g) {
+        this.initializerOf = g;
+    }
+
+    void addOutputOf(Graph g) {
+        outputOf.add(g);
+    }
+
+    void removeOutputOf(Graph g) {
+        outputOf.remove(g);
     }
 
     /** The declared or inferred type; null when nothing is known. */
@@ -142,16 +177,31 @@ public final class Value {
     }
 
     /**
-     * Makes every node that reads this value read {@code replacement} instead. Graph outputs are not touched:
-     * see {@link Graph#replaceOutput}.
+     * Makes every node that reads this value read {@code replacement} instead, and every graph that lists it as an
+     * output list {@code replacement} there. A graph output's name is the value's name, so replacing an output
+     * changes the graph's output name to {@code replacement}'s unless the caller renames it.
      */
     public void replaceAllUsesWith(Value replacement) {
+        Objects.requireNonNull(replacement, "replacement");
         if (replacement == this) {
             return;
         }
         for (Use u : List.copyOf(uses)) {
             u.node().setInput(u.inputIndex(), replacement);
         }
+        for (Graph g : List.copyOf(new java.util.LinkedHashSet<>(outputOf))) {
+            List<Value> outs = g.outputs();
+            for (int i = 0; i < outs.size(); i++) {
+                if (outs.get(i) == this) {
+                    g.replaceOutput(i, replacement);
+                }
+            }
+        }
+    }
+
+    /** Whether some graph lists this value as an output. */
+    public boolean isGraphOutput() {
+        return !outputOf.isEmpty();
     }
 
     @Override

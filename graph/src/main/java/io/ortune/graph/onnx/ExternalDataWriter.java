@@ -1,5 +1,6 @@
 package io.ortune.graph.onnx;
 
+import io.ortune.graph.io.AtomicFiles;
 import io.ortune.graph.ir.FileRegionData;
 import io.ortune.graph.ir.Tensor;
 
@@ -37,7 +38,7 @@ final class ExternalDataWriter implements Closeable {
     /** Writes the tensor's bytes; returns where they will be once the file is in place. */
     FileRegionData append(Tensor t) throws IOException {
         if (channel == null) {
-            temp = AtomicFiles.createTemp(folder, location);
+            temp = AtomicFiles.createTemp(folder.resolve(location));
             channel = FileChannel.open(temp, StandardOpenOption.WRITE);
         }
         long length = t.byteSize();

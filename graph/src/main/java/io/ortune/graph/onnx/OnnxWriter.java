@@ -1,5 +1,6 @@
 package io.ortune.graph.onnx;
 
+import io.ortune.graph.io.AtomicFiles;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.onnx.proto.OnnxProtos.ModelProto;
 
@@ -65,14 +66,14 @@ public final class OnnxWriter {
             if (withData) {
                 external.finish();
             }
-            tempModel = AtomicFiles.createTemp(folder, name);
+            tempModel = AtomicFiles.createTemp(target);
             try (FileChannel ch = FileChannel.open(tempModel, StandardOpenOption.WRITE)) {
                 filler.write(Wire.Msg.MODEL, ch);
                 ch.force(true);
             }
             if (withData) {
                 if (Files.exists(external.target())) {
-                    backup = AtomicFiles.createTemp(folder, external.target().getFileName() + ".old");
+                    backup = AtomicFiles.createTemp(folder.resolve(external.target().getFileName() + ".old"));
                     AtomicFiles.move(external.target(), backup);
                 }
                 AtomicFiles.move(external.temp(), external.target());

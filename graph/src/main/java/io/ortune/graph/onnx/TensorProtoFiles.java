@@ -1,5 +1,6 @@
 package io.ortune.graph.onnx;
 
+import io.ortune.graph.io.AtomicFiles;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.onnx.proto.OnnxProtos.TensorProto;
 
@@ -40,24 +41,7 @@ public final class TensorProtoFiles {
     public static void write(Tensor tensor, Path file) throws IOException {
         Path target = file.toAbsolutePath().normalize();
         WireFiller filler = filler(tensor, target.toString());
-        Path temp = AtomicFiles.createTemp(target.getParent(), target.getFileName().toString());
-        boolean committed = false;
-        Throwable failure = null;
-        try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                filler.write(Wire.Msg.TENSOR, ch);
-                ch.force(true);
-            }
-            AtomicFiles.move(temp, target);
-            committed = true;
-        } catch (Throwable t) {
-            failure = t;
-            throw t;
-        } finally {
-            if (!committed) {
-                AtomicFiles.deleteQuietly(temp, failure);
-            }
-        }
+        AtomicFiles.write(target, ch -> filler.write(Wire.Msg.TENSOR, ch));
     }
 
     /** The tensor as a serialized {@code TensorProto}. */

@@ -57,7 +57,6 @@ public final class IdentityEliminationPass implements Pass {
                 if (in.type() == null) {
                     in.setType(out.type());
                 }
-                g.replaceOutput(outIndex, in);
                 in.setName(out.name());
             }
             removed++;

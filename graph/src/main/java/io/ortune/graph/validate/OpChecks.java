@@ -30,11 +30,8 @@ final class OpChecks {
                     unimported.computeIfAbsent(domain, k -> new ArrayList<>()).add(n);
                     continue;
                 }
-                if (!domain.isEmpty()) {
-                    continue;
-                }
                 int since = OpSchemas.sinceVersion(n.opType());
-                if (OpSchemas.knows(domain, n.opType()) && opset < since) {
+                if (domain.isEmpty() && OpSchemas.knows(domain, n.opType()) && opset < since) {
                     out.add(new ValidationIssue(ValidationIssue.Kind.OPSET_TOO_OLD, n.name(), "node " + n + " needs "
                             + "opset " + since + " of the default domain; the model imports " + opset));
                 }

@@ -1,12 +1,16 @@
 package io.ortune.graph.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ortune.graph.build.GraphBuilder;
 import io.ortune.graph.ir.DataType;
+import io.ortune.graph.ir.Graph;
+import io.ortune.graph.ir.Node;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.ir.Value;
 
+import java.util.List;
 import java.util.function.BiFunction;
 
 import org.junit.jupiter.api.Test;
@@ -77,5 +81,39 @@ class ConstantEvaluatorTest {
         Tensor t = fold((b, m) -> b.constantOfShape(b.unsqueeze(b.size(m), 0),
                 Tensor.ofLongs("v", new long[] {1}, 7)));
         assertThat(t.toLongs()).containsExactly(7, 7, 7, 7, 7, 7);
+    }
+
+    /** A node the builder would refuse, made directly in the IR (as a model read from a file may have it). */
+    private static Graph malformed(String op, long axis) {
+        Graph g = new Graph("g");
+        Value m = g.addInitializer(M);
+        Node n = op.equals("Unsqueeze")
+                ? g.addNode("bad", "", "Unsqueeze", List.of(m, g.addInitializer(Tensor.ofLongs("axes", new long[] {1},
+                        axis))), List.of("y"), List.of())
+                : g.addNode("bad", "", "Gather", List.of(m, g.addInitializer(Tensor.ofLongs("i", new long[] {1}, 0))),
+                        List.of("y"), List.of(new io.ortune.graph.ir.Attribute.IntAttr("axis", axis)));
+        g.addOutput(n.output());
+        return g;
+    }
+
+    @Test
+    void aMalformedNodeFailsNamingItInsteadOfStayingUnfolded() {
+        assertThatThrownBy(() -> ConstantFolder.fold(malformed("Unsqueeze", 5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("node 'bad' (Unsqueeze): cannot evaluate it on its constant inputs: axis 5 is out of range "
+                        + "for rank 3");
+        assertThatThrownBy(() -> ConstantFolder.fold(malformed("Gather", 2)))
+                .hasMessage("node 'bad' (Gather): cannot evaluate it on its constant inputs: axis 2 is out of range for "
+                        + "rank 2");
+    }
+
+    @Test
+    void unsupportedCasesStayUnfoldedWithoutError() {
+        GraphBuilder b = GraphBuilder.create("g");
+        Value m = b.constant(M);
+        b.output(b.div(m, b.constLong(0)), "y");
+        ConstantFolder.Result r = ConstantFolder.fold(b.graph());
+        assertThat(b.graph().outputs().get(0).producer().opType()).as("integer division by zero").isEqualTo("Div");
+        assertThat(r.foldedNodes()).isZero();
     }
 }

@@ -3,17 +3,13 @@ package io.ortune.models.weights;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.ortune.graph.io.AtomicFiles;
 import io.ortune.graph.ir.Tensor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,17 +42,14 @@ public final class SafetensorsWriter {
         Map<String, Tensor> sorted = new TreeMap<>(tensors);
         byte[] header = header(sorted, metadata);
         Path abs = target.toAbsolutePath();
-        atomically(abs, tmp -> {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer len = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                len.putLong(0, header.length);
-                writeFully(ch, len);
-                writeFully(ch, ByteBuffer.wrap(header));
-                for (Tensor t : sorted.values()) {
-                    t.data().writeTo(ch);
-                }
-                ch.force(false);
+        Files.createDirectories(abs.getParent());
+        AtomicFiles.write(abs, ch -> {
+            ByteBuffer len = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            len.putLong(0, header.length);
+            AtomicFiles.writeFully(ch, len);
+            AtomicFiles.writeFully(ch, ByteBuffer.wrap(header));
+            for (Tensor t : sorted.values()) {
+                t.data().writeTo(ch);
             }
         });
     }
@@ -104,7 +97,8 @@ public final class SafetensorsWriter {
             }
         }
         byte[] json = SafetensorsHeader.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index);
-        atomically(dir.resolve(ShardedSafetensors.INDEX_FILE).toAbsolutePath(), tmp -> Files.write(tmp, json));
+        Files.createDirectories(dir.toAbsolutePath());
+        AtomicFiles.write(dir.resolve(ShardedSafetensors.INDEX_FILE).toAbsolutePath(), json);
         return files;
     }
 
@@ -148,38 +142,5 @@ public final class SafetensorsWriter {
         byte[] out = java.util.Arrays.copyOf(json, padded);
         java.util.Arrays.fill(out, json.length, padded, (byte) ' ');
         return out;
-    }
-
-    /** An action writing a temporary file. */
-    @FunctionalInterface
-    interface FileWrite {
-        void writeTo(Path tmp) throws IOException;
-    }
-
-    /** Runs {@code write} on a temporary file beside {@code target}, then renames it over {@code target}. */
-    static void atomically(Path target, FileWrite write) throws IOException {
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        boolean done = false;
-        try {
-            write.writeTo(tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.ortune.training.artifacts;
 
+import io.ortune.graph.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -56,6 +57,7 @@ final class ArtifactManifest {
         strings(wd.putArray("trainer_decayed"), s.weightDecay().trainerDecayed());
         strings(wd.putArray("undecayed"), s.weightDecay().undecayed());
         strings(root.putArray("notes"), s.notes());
+        Files.createDirectories(target.toAbsolutePath().getParent());
         AtomicFiles.write(target, JSON.writeValueAsBytes(root));
     }
 

@@ -1,5 +1,6 @@
 package io.ortune.training.artifacts;
 
+import io.ortune.graph.io.AtomicFiles;
 import static io.ortune.training.artifacts.CheckpointSchema.*;
 
 import com.google.flatbuffers.FlatBufferBuilder;
@@ -67,17 +68,20 @@ public final class CheckpointWriter {
             total += t.byteSize();
         }
         Path dataFile = externalDataPath(file);
+        Files.createDirectories(file.toAbsolutePath().getParent());
         if (total <= externalDataThreshold) {
             if (total > MAX_INLINE_BYTES) {
                 throw new IOException("checkpoint " + file + " would hold " + total + " bytes inline, over the "
                         + "flatbuffer limit; use an external data threshold below " + MAX_INLINE_BYTES);
             }
             Encoded enc = encode(checkpoint, null, total);
-            AtomicFiles.write(file, enc.buffer);
+            AtomicFiles.write(file, ch -> AtomicFiles.writeFully(ch, enc.buffer.duplicate()));
             Files.deleteIfExists(dataFile); // a stale side file would only confuse readers
             return new CheckpointFiles(file, Optional.empty(), enc.inlineBytes, 0);
         }
-        Path dataTemp = AtomicFiles.newTemp(dataFile);
+        Path dataTemp = AtomicFiles.createTemp(dataFile);
+        boolean moved = false;
+        Throwable failure = null;
         try {
             Encoded enc;
             long externalBytes;
@@ -91,12 +95,17 @@ public final class CheckpointWriter {
                 throw new IOException("checkpoint " + file + " keeps " + enc.inlineBytes + " bytes inline even with "
                         + "external data (many tensors under " + MIN_EXTERNAL_TENSOR_BYTES + " bytes)");
             }
-            AtomicFiles.commit(dataTemp, dataFile);
-            AtomicFiles.write(file, enc.buffer);
+            AtomicFiles.move(dataTemp, dataFile);
+            moved = true;
+            AtomicFiles.write(file, ch -> AtomicFiles.writeFully(ch, enc.buffer.duplicate()));
             return new CheckpointFiles(file, Optional.of(dataFile), enc.inlineBytes, externalBytes);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(dataTemp);
+        } catch (IOException | RuntimeException | Error e) {
+            failure = e;
             throw e;
+        } finally {
+            if (!moved) {
+                AtomicFiles.deleteQuietly(dataTemp, failure);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ortune.training.artifacts;
 
+import io.ortune.graph.io.AtomicFiles;
 import io.ortune.graph.ir.Tensor;
 
 import java.io.IOException;

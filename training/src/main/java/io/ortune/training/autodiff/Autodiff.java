@@ -3,6 +3,7 @@ package io.ortune.training.autodiff;
 import io.ortune.graph.analysis.GraphWalk;
 import io.ortune.graph.analysis.TopologicalSort;
 import io.ortune.graph.build.GraphBuilder;
+import io.ortune.graph.build.OpCheckException;
 import io.ortune.graph.build.OpSchemas;
 import io.ortune.graph.analysis.GraphCopier;
 import io.ortune.graph.ir.Graph;
@@ -44,7 +45,8 @@ public final class Autodiff {
      * Differentiates {@code lossName} with respect to the parameters {@code trainable} selects.
      *
      * @throws UnsupportedGradientException when a node on the way has no rule
-     * @throws IllegalArgumentException     when the loss is missing or not floating point, or a name is unknown
+     * @throws IllegalArgumentException     when the loss is missing or not floating point, a name is unknown, or a
+     *                                      forward node breaks its op's schema
      */
     public static AutodiffResult differentiate(Model forward, String lossName, TrainableSet trainable,
                                                AutodiffOptions options) {
@@ -141,7 +143,9 @@ public final class Autodiff {
         for (String n : names) {
             Value v = g.initializer(n);
             if (v == null) {
-                v = g.inputs().stream().filter(in -> in.name().equals(n)).findFirst().orElseThrow();
+                v = g.inputs().stream().filter(in -> in.name().equals(n)).findFirst().orElseThrow(() ->
+                        new IllegalArgumentException("trainable parameter '" + n + "' is neither an initializer nor "
+                                + "an input of graph '" + g.name() + "'"));
             }
             out.put(n, v);
         }
@@ -171,7 +175,10 @@ public final class Autodiff {
         return id;
     }
 
-    /** Fills output types the model does not declare, from ortune's op schemas, so rules can use static shapes. */
+    /**
+     * Fills output types the model does not declare, from ortune's op schemas, so rules can use static shapes. A
+     * node that breaks its schema fails here, naming it, rather than as a confusing gradient error later.
+     */
     private static void inferMissingTypes(Graph g, long opset) {
         for (Node n : TopologicalSort.order(g)) {
             boolean missing = n.outputs().stream().anyMatch(v -> v.type() == null);
@@ -181,8 +188,9 @@ public final class Autodiff {
             List<ValueType> types;
             try {
                 types = OpSchemas.infer(n, opset);
-            } catch (RuntimeException e) {
-                continue;
+            } catch (OpCheckException e) {
+                throw new IllegalArgumentException("cannot differentiate graph '" + g.name() + "': its node '"
+                        + n.name() + "' (" + n.opType() + ") breaks the op's schema: " + e.problem(), e);
             }
             for (int i = 0; i < n.outputs().size(); i++) {
                 if (n.output(i).type() == null && types.get(i) != null) {

@@ -95,11 +95,6 @@ final class ForwardRewrites {
             Value old = n.output(i);
             Value now = c.output(i);
             old.replaceAllUsesWith(now);
-            for (int k = 0; k < g.outputs().size(); k++) {
-                if (g.outputs().get(k) == old) {
-                    g.replaceOutput(k, now);
-                }
-            }
             g.valueInfos().replaceAll(v -> v == old ? now : v);
         }
         return c;

@@ -1,11 +1,11 @@
 package io.ortune.training.autodiff;
 
-import io.ortune.graph.peft.ModulePaths;
 import io.ortune.graph.analysis.GraphWalk;
 import io.ortune.graph.build.GraphBuilder;
 import io.ortune.graph.ir.Graph;
 import io.ortune.graph.ir.Node;
 import io.ortune.graph.ir.Value;
+import io.ortune.graph.peft.ModulePaths;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

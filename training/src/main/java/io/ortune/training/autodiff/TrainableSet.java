@@ -1,9 +1,9 @@
 package io.ortune.training.autodiff;
 
-import io.ortune.graph.peft.ModulePaths;
 import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Graph;
 import io.ortune.graph.ir.Value;
+import io.ortune.graph.peft.ModulePaths;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -187,14 +187,12 @@ public final class Nf4QuantizePass implements Pass {
 
     /** Points every reader of {@code old} (nodes and graph outputs, keeping the output's name) at {@code y}. */
     private static void rewire(Graph g, Value old, Value y) {
+        String name = old.name();
+        boolean output = g.outputs().contains(old);
         old.replaceAllUsesWith(y);
-        for (int i = 0; i < g.outputs().size(); i++) {
-            if (g.outputs().get(i) == old) {
-                String name = old.name();
-                old.setName(name + ".replaced");
-                y.setName(name);
-                g.replaceOutput(i, y);
-            }
+        if (output) {
+            old.setName(name + ".replaced");
+            y.setName(name);
         }
     }
 

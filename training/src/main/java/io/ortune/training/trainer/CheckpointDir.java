@@ -1,5 +1,6 @@
 package io.ortune.training.trainer;
 
+import io.ortune.graph.io.AtomicFiles;
 import io.ortune.runtime.CheckpointProperty;
 import io.ortune.runtime.CheckpointState;
 
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -45,14 +47,14 @@ final class CheckpointDir {
         String name = String.format(Locale.ROOT, "step-%06d", ts.step());
         Path target = folder.resolve(name);
         Path temp = folder.resolve("." + name + ".tmp");
-        AtomicWrite.deleteTree(temp);
+        deleteTree(temp);
         Files.createDirectories(temp);
         state.setProperty(TrainerState.PROPERTY, CheckpointProperty.of(ts.toJson()));
         state.save(temp.resolve(CHECKPOINT), true);
         ts.write(temp);
-        AtomicWrite.deleteTree(target);
-        AtomicWrite.move(temp, target);
-        AtomicWrite.string(folder.resolve(LATEST), name + "\n");
+        deleteTree(target);
+        AtomicFiles.move(temp, target);
+        AtomicFiles.writeString(folder.resolve(LATEST), name + "\n");
         prune(name);
         return target;
     }
@@ -80,7 +82,19 @@ final class CheckpointDir {
         }
         for (int i = 0; i < names.size() - keep; i++) {
             if (!names.get(i).equals(newest)) {
-                AtomicWrite.deleteTree(folder.resolve(names.get(i)));
+                deleteTree(folder.resolve(names.get(i)));
+            }
+        }
+    }
+
+    /** Deletes a folder and everything in it (no-op when absent). */
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.ortune.training.trainer;
 
+import io.ortune.graph.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -41,7 +42,8 @@ final class MetricsLog {
                 }
             }
         }
-        AtomicWrite.string(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
     }
 
     void append(String jsonLine) throws IOException {

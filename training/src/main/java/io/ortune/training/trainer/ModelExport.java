@@ -7,6 +7,7 @@ import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.ir.Value;
 import io.ortune.graph.onnx.OnnxWriter;
 import io.ortune.graph.onnx.WriteOptions;
+import io.ortune.graph.peft.StripTrainingOnlyPass;
 import io.ortune.training.artifacts.Checkpoint;
 import io.ortune.training.artifacts.CheckpointReader;
 
@@ -19,7 +20,7 @@ import java.util.Map;
  * Writes the trained model for inference: the model training started from (a standard ONNX file with the same
  * inputs, outputs and initializer names, and its {@code ortune.*} metadata, so {@code ortune generate} can rebuild
  * the KV-cache form) with every parameter replaced by its value in a training checkpoint. The file is written
- * atomically (external data beyond 1.5 GB of weights).
+ * atomically (external data beyond 1.5 GB of weights). Training-only nodes (LoRA dropout) are left out.
  */
 public final class ModelExport {
 
@@ -38,7 +39,7 @@ public final class ModelExport {
 
     /** Writes {@code original} with the parameters of {@code checkpoint} to {@code out}. */
     public static void write(Model original, Checkpoint checkpoint, String source, Path out) throws IOException {
-        Model m = withParameters(original, checkpoint);
+        Model m = new StripTrainingOnlyPass().run(withParameters(original, checkpoint)).model();
         m.metadataProps().put(TRAINED_FROM, source);
         long bytes = 0;
         for (Value v : m.graph().initializers().values()) {

@@ -1,5 +1,6 @@
 package io.ortune.training.trainer;
 
+import io.ortune.graph.io.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -67,7 +68,7 @@ public record TrainerState(@JsonProperty("step") long step, @JsonProperty("epoch
 
     /** Writes {@value #FILE} in {@code dir} atomically. */
     void write(Path dir) throws IOException {
-        AtomicWrite.string(dir.resolve(FILE), toJson());
+        AtomicFiles.writeString(dir.resolve(FILE), toJson());
     }
 
     static TrainerState read(Path dir) throws IOException {

@@ -237,4 +237,17 @@ class AutodiffStructureTest {
         assertThat(r.report().ortKernelsUsed()).containsKeys("FusedMatMul", "TanhGrad");
         assertThat(Arrays.asList(r.model().opsetImports().keySet().toArray())).contains(GradContext.MS_DOMAIN);
     }
+
+    @Test
+    void aForwardNodeBreakingItsSchemaFailsNamingIt() {
+        Model m = mlp();
+        Node first = m.graph().nodes().stream().filter(n -> n.is("MatMul")).findFirst().orElseThrow(() ->
+                new AssertionError("the MLP has a MatMul"));
+        first.setInput(1, m.graph().initializer("w2"));
+        first.output().setType(null);
+        assertThatThrownBy(() -> Autodiff.differentiate(m, "loss", TrainableSet.all()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot differentiate graph 'mlp': its node '" + first.name() + "' (MatMul) breaks the op's "
+                        + "schema: inner dimensions differ: [4,8] x [16,3] (8 vs 16)");
+    }
 }
