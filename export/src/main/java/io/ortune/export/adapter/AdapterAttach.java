@@ -5,11 +5,17 @@ import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.ir.Value;
 import io.ortune.graph.peft.AdapterInfo;
+import io.ortune.graph.peft.Ia3Config;
+import io.ortune.graph.peft.Ia3Pass;
 import io.ortune.graph.peft.Injection;
 import io.ortune.graph.peft.LoraConfig;
 import io.ortune.graph.peft.LoraInit;
 import io.ortune.graph.peft.LoraPass;
 import io.ortune.graph.peft.PeftMetadata;
+import io.ortune.graph.peft.PrefixTuningConfig;
+import io.ortune.graph.peft.PrefixTuningPass;
+import io.ortune.graph.peft.PromptTuningConfig;
+import io.ortune.graph.peft.PromptTuningPass;
 import io.ortune.graph.peft.StripTrainingOnlyPass;
 
 import java.nio.ByteBuffer;
@@ -20,8 +26,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Attaches a PEFT adapter to a base: the config translated for the injection pass, the pass run on a copy of the
- * base, then every adapter tensor replaced by the file's bytes (so the attached values are the file's, bit for bit).
+ * Attaches a PEFT adapter to a base: the config translated for the method's injection pass (LoRA/DoRA, IA3, prompt
+ * tuning, prefix tuning), the pass run on a copy of the base, then every adapter tensor replaced by the file's bytes
+ * (so the attached values are the file's, bit for bit).
  */
 final class AdapterAttach {
 
@@ -42,16 +49,27 @@ final class AdapterAttach {
         AdapterChecks.againstBase(a, base, source);
         Injection inj = switch (a.method()) {
             case LORA, DORA -> new LoraPass(loraConfig(c, name, source)).inject(base);
-            default -> throw new AdapterException(source, "peft_type: attaching " + c.peftType() + " adapters is not "
-                    + "supported yet (LORA, with or without use_dora, is)");
+            case IA3 -> new Ia3Pass(new Ia3Config(name, targetText(c.targets()), String.join(",",
+                    c.feedforwardModules()), c.layers().orElse(null))).inject(base);
+            case PROMPT -> new PromptTuningPass(PromptTuningConfig.random(c.numVirtualTokens())
+                    .withAdapterName(name)).inject(base);
+            case PREFIX -> new PrefixTuningPass(PrefixTuningConfig.of(c.numVirtualTokens()).withAdapterName(name))
+                    .inject(base);
+            case ADAPTER -> throw new AdapterException(source, "peft_type: BOTTLENECK_ADAPTER files are ortune's own "
+                    + "and attaching them is not supported yet (LORA with or without use_dora, IA3, PROMPT_TUNING and "
+                    + "PREFIX_TUNING are)");
         };
         Model m = trainable ? inj.model() : new StripTrainingOnlyPass().run(inj.model()).model();
         AdapterInfo info = PeftMetadata.adapter(m, name).orElseThrow(() -> new IllegalStateException("the "
                 + a.method().cliName() + " pass recorded no adapter '" + name + "'"));
         setTensors(m.graph(), a, info, source);
         Map<String, String> config = new LinkedHashMap<>(info.config());
-        config.put("fan_in_fan_out", Boolean.toString(c.fanInFanOut()));
-        config.put("init_lora_weights", c.initLoraWeights());
+        if (!AdapterKeys.parts(a.method()).isEmpty()) {
+            config.put("fan_in_fan_out", Boolean.toString(c.fanInFanOut()));
+        }
+        if (c.peftType().equals("LORA")) {
+            config.put("init_lora_weights", c.initLoraWeights());
+        }
         if (c.taskType() != null) {
             config.put("task_type", c.taskType());
         }
@@ -60,6 +78,11 @@ final class AdapterAttach {
         }
         PeftMetadata.putAdapter(m, new AdapterInfo(name, info.method(), config, info.tensors()));
         return new Injection(m, inj.report());
+    }
+
+    /** ortune's target text for PEFT's {@code target_modules}. */
+    static String targetText(PeftAdapterConfig.Targets t) {
+        return t.toTargetSpec().toString();
     }
 
     /** The pass's config for {@code c}; the init only shapes the tensors, which the file's values then replace. */

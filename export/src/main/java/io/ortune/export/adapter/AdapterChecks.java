@@ -80,7 +80,8 @@ public final class AdapterChecks {
                         + rank + "), found " + Arrays.toString(d));
             }
         }
-        if (parts.isEmpty() && method != PeftMethod.ADAPTER && !a.tensors().containsKey(AdapterKeys.PROMPT_EMBEDDINGS)) {
+        boolean prompt = parts.isEmpty() && method != PeftMethod.ADAPTER;
+        if (prompt && !a.tensors().containsKey(AdapterKeys.PROMPT_EMBEDDINGS)) {
             issues.add("missing key '" + AdapterKeys.PROMPT_EMBEDDINGS + "'");
         }
         if (!parts.isEmpty() && a.tensors().isEmpty()) {

@@ -165,7 +165,7 @@ public final class PeftConfigJson {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? (Object) (long) v : (Object) v;
     }
 
-    /** Python's {@code json.dumps(indent=2)} layout: {@code "key": value}, one item per line, {@code {}} and {@code []}. */
+    /** Python's {@code json.dumps(indent=2)}: {@code "key": value}, one item per line, {@code {}} and {@code []}. */
     private static final class PythonStyle extends DefaultPrettyPrinter {
         private static final long serialVersionUID = 1L;
 

@@ -69,7 +69,7 @@ class AttachErrorsTest {
     }
 
     @Test
-    void methodsWithoutAnAttachPathSayWhich() throws IOException {
+    void anIa3AdapterMissingALayerIsRefused() throws IOException {
         PeftAdapterConfig ia3 = PeftConfigJson.parse("{\"peft_type\":\"IA3\",\"target_modules\":[\"k_proj\"],"
                 + "\"feedforward_modules\":[]}", "ia3");
         String k = "base_model.model.model.layers.0.self_attn.k_proj.ia3_l";

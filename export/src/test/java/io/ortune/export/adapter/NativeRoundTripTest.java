@@ -7,12 +7,18 @@ import io.ortune.graph.ir.Node;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.ir.Value;
 import io.ortune.graph.peft.AdapterInfo;
+import io.ortune.graph.peft.Ia3Config;
+import io.ortune.graph.peft.Ia3Pass;
 import io.ortune.graph.peft.Injection;
 import io.ortune.graph.peft.LayerRange;
 import io.ortune.graph.peft.LoraConfig;
 import io.ortune.graph.peft.LoraPass;
 import io.ortune.graph.peft.PeftMethod;
 import io.ortune.graph.peft.PeftMetadata;
+import io.ortune.graph.peft.PrefixTuningConfig;
+import io.ortune.graph.peft.PrefixTuningPass;
+import io.ortune.graph.peft.PromptTuningConfig;
+import io.ortune.graph.peft.PromptTuningPass;
 import io.ortune.graph.peft.StripTrainingOnlyPass;
 
 import java.io.IOException;
@@ -24,7 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Adapters injected by ortune's own passes (then "trained": B and the DoRA magnitude set to random values), extracted
+ * Adapters injected by ortune's own passes (then "trained": every tensor but lora_A set to seeded random values),
+ * extracted
  * to a PEFT folder, read back and attached to a fresh base: the same tensors bit for bit and identical logits.
  */
 class NativeRoundTripTest {
@@ -43,7 +50,8 @@ class NativeRoundTripTest {
             Value v = m.graph().initializer(e.getValue());
             float[] x = new float[(int) v.constant().elementCount()];
             for (int i = 0; i < x.length; i++) {
-                x[i] = (float) (rnd.nextGaussian() * 0.2 + (e.getKey().endsWith("magnitude_vector") ? 1 : 0));
+                boolean scale = e.getKey().endsWith("magnitude_vector") || e.getKey().endsWith(".ia3_l");
+                x[i] = (float) (rnd.nextGaussian() * 0.2 + (scale ? 1 : 0));
             }
             m.graph().setInitializerTensor(v, Tensor.ofFloats(v.name(), v.constant().dims(), x));
         }
@@ -51,16 +59,21 @@ class NativeRoundTripTest {
     }
 
     private void roundTrip(PeftGolden g, LoraConfig cfg, PeftMethod method) throws IOException {
+        roundTrip(g, base -> new LoraPass(cfg).inject(base), cfg.adapterName(), method);
+    }
+
+    private void roundTrip(PeftGolden g, java.util.function.Function<Model, Injection> pass, String name,
+                           PeftMethod method) throws IOException {
         Model base = g.base();
-        Injection inj = new LoraPass(cfg).inject(base);
-        Model original = new StripTrainingOnlyPass().run(trained(inj.model(), cfg.adapterName(), 7)).model();
-        Path dir = tmp.resolve(cfg.adapterName());
-        PeftAdapters.extractTo(original, cfg.adapterName(), dir);
+        Injection inj = pass.apply(base);
+        Model original = new StripTrainingOnlyPass().run(trained(inj.model(), name, 7)).model();
+        Path dir = tmp.resolve(name);
+        PeftAdapters.extractTo(original, name, dir);
         PeftAdapter file = PeftAdapterFiles.read(dir, base);
         assertThat(file.method()).isEqualTo(method);
-        Injection again = PeftAdapters.attach(base, file, cfg.adapterName());
-        AdapterInfo a = PeftMetadata.adapter(original, cfg.adapterName()).orElseThrow();
-        AdapterInfo b = PeftMetadata.adapter(again.model(), cfg.adapterName()).orElseThrow();
+        Injection again = PeftAdapters.attach(base, file, name);
+        AdapterInfo a = PeftMetadata.adapter(original, name).orElseThrow();
+        AdapterInfo b = PeftMetadata.adapter(again.model(), name).orElseThrow();
         assertThat(b.tensors()).isEqualTo(a.tensors());
         for (String init : a.tensors().values()) {
             assertThat(again.model().graph().initializer(init).constant()
@@ -107,6 +120,35 @@ class NativeRoundTripTest {
         PeftAdapterConfig c = PeftAdapterFiles.read(tmp.resolve("default")).config();
         assertThat(c.targets().modules()).containsExactlyInAnyOrder("c_attn", "c_fc", "c_proj");
         assertThat(c.fanInFanOut()).as("GPT-2's Conv1D weights are [in, out]").isTrue();
+    }
+
+    @Test
+    void ia3RoundTripsWithFeedforwardModules() throws IOException {
+        roundTrip(PeftGolden.load("llama-lora"), base -> new Ia3Pass(new Ia3Config("ia3", "k_proj,v_proj,down_proj",
+                "down_proj", null)).inject(base), "ia3", PeftMethod.IA3);
+        PeftAdapter a = PeftAdapterFiles.read(tmp.resolve("ia3"));
+        assertThat(a.config().feedforwardModules()).containsExactly("down_proj");
+        assertThat(a.tensor("base_model.model.model.layers.0.mlp.down_proj.ia3_l").dims()).containsExactly(1, 64);
+        assertThat(a.tensor("base_model.model.model.layers.0.self_attn.k_proj.ia3_l").dims()).containsExactly(16, 1);
+    }
+
+    @Test
+    void promptTuningRoundTrips() throws IOException {
+        roundTrip(PeftGolden.load("gpt2-lora"), base -> new PromptTuningPass(PromptTuningConfig.random(3)
+                .withAdapterName("prompt")).inject(base), "prompt", PeftMethod.PROMPT);
+        PeftAdapter a = PeftAdapterFiles.read(tmp.resolve("prompt"));
+        assertThat(a.config().numVirtualTokens()).isEqualTo(3);
+        assertThat(a.tensor("prompt_embeddings").dims()).containsExactly(3, 32);
+    }
+
+    @Test
+    void prefixTuningRoundTrips() throws IOException {
+        roundTrip(PeftGolden.load("llama-lora"), base -> new PrefixTuningPass(PrefixTuningConfig.of(2)
+                .withAdapterName("prefix")).inject(base), "prefix", PeftMethod.PREFIX);
+        PeftAdapter a = PeftAdapterFiles.read(tmp.resolve("prefix"));
+        assertThat(a.config().peftType()).isEqualTo("PREFIX_TUNING");
+        assertThat(a.tensor("prompt_embeddings").dims()).as("[P, layers * 2 * kv_heads * head_dim]")
+                .containsExactly(2, 2 * 2 * 16);
     }
 
     @Test

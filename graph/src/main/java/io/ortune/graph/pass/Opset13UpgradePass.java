@@ -127,16 +127,16 @@ public final class Opset13UpgradePass implements Pass {
         Shape s = n.input(0).shape();
         if (s == null || !s.hasRank()) {
             throw new IllegalStateException(NAME + ": node '" + n.name() + "' (" + n.opType() + "): the rank of "
-                    + "its input '" + n.input(0).name() + "' is unknown, so whether opset 11's 2-D coercion equals opset "
-                    + "13's single-axis " + n.opType() + " cannot be decided");
+                    + "its input '" + n.input(0).name() + "' is unknown, so whether opset 11's 2-D coercion equals "
+                    + "opset 13's single-axis " + n.opType() + " cannot be decided");
         }
         int rank = s.rank();
         long axis = n.intAttr("axis", 1);
         long normalized = axis < 0 ? axis + rank : axis;
         if (normalized != rank - 1) {
             throw new IllegalStateException(NAME + ": node '" + n.name() + "' (" + n.opType() + ") normalizes "
-                    + "over axes " + normalized + ".." + (rank - 1) + " of a rank-" + rank + " input at opset 11; opset 13 "
-                    + "only normalizes over one axis");
+                    + "over axes " + normalized + ".." + (rank - 1) + " of a rank-" + rank + " input at opset 11; "
+                    + "opset 13 only normalizes over one axis");
         }
         n.setAttribute(new Attribute.IntAttr("axis", rank - 1));
         changes.add(n.name() + ": " + n.opType() + " axis " + (rank - 1) + " made explicit");
