@@ -1,5 +1,6 @@
 package io.ortune.export.adapter;
 
+import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Graph;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Tensor;
@@ -17,6 +18,7 @@ import io.ortune.graph.peft.PrefixTuningPass;
 import io.ortune.graph.peft.PromptTuningConfig;
 import io.ortune.graph.peft.PromptTuningPass;
 import io.ortune.graph.peft.StripTrainingOnlyPass;
+import io.ortune.models.arch.Upcast;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ import java.util.TreeSet;
 /**
  * Attaches a PEFT adapter to a base: the config translated for the method's injection pass (LoRA/DoRA, IA3, prompt
  * tuning, prefix tuning), the pass run on a copy of the base, then every adapter tensor replaced by the file's bytes
- * (so the attached values are the file's, bit for bit).
+ * (so the attached values are the file's, bit for bit; float16/bfloat16 files widened exactly to a float32 model).
  */
 final class AdapterAttach {
 
@@ -118,6 +120,9 @@ final class AdapterAttach {
             Value v = g.initializer(e.getValue());
             Tensor file = a.tensor(e.getKey());
             Tensor made = v.constant();
+            if (widens(file.dtype(), made.dtype())) {
+                file = Upcast.toFloat32(file);
+            }
             if (made.dtype() != file.dtype() || !java.util.Arrays.equals(made.dims(), file.dims())) {
                 issues.add("key '" + e.getKey() + "': expected " + made.dtype().onnxName()
                         + java.util.Arrays.toString(made.dims()) + " (initializer '" + v.name() + "'), found "
@@ -127,6 +132,11 @@ final class AdapterAttach {
             g.setInitializerTensor(v, Tensor.ofBytes(v.name(), file.dtype(), file.dims(), copy(file.bytes())));
         }
         AdapterChecks.fail(source, issues);
+    }
+
+    /** float16 and bfloat16 adapter tensors are attached to float32 models exactly (every such value is a float32). */
+    static boolean widens(DataType file, DataType model) {
+        return model == DataType.FLOAT && (file == DataType.FLOAT16 || file == DataType.BFLOAT16);
     }
 
     /** The tensor's bytes on the heap: the model must not depend on the adapter file staying where it is. */

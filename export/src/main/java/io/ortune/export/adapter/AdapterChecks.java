@@ -125,7 +125,7 @@ public final class AdapterChecks {
                         + describe(c, s, k.part()) + "), found " + Arrays.toString(got));
             }
             DataType wt = s.weight().constant().dtype();
-            if (e.getValue().dtype() != wt) {
+            if (e.getValue().dtype() != wt && !AdapterAttach.widens(e.getValue().dtype(), wt)) {
                 issues.add("key '" + e.getKey() + "': dtype " + e.getValue().dtype().onnxName() + ", but the base "
                         + "weight '" + s.weight().name() + "' is " + wt.onnxName());
             }

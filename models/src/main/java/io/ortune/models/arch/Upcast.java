@@ -11,20 +11,21 @@ import java.nio.ShortBuffer;
 
 /**
  * Converts float16 and bfloat16 weights to float32 (exactly: every half and bfloat16 value is a float32 value).
- * The builders work in float32 only; a converted tensor lives on the heap.
+ * The builders work in float32 only; a converted tensor lives on the heap. Public for the adapter loader, which
+ * attaches half-precision PEFT adapters to float32 bases.
  */
-final class Upcast {
+public final class Upcast {
 
     private Upcast() {
     }
 
     /** Whether {@code t} can be brought to float32 here. */
-    static boolean convertible(DataType t) {
+    public static boolean convertible(DataType t) {
         return t == DataType.FLOAT || t == DataType.FLOAT16 || t == DataType.BFLOAT16;
     }
 
     /** {@code t} itself when float32, else a float32 copy with the same name and dims. */
-    static Tensor toFloat32(Tensor t) {
+    public static Tensor toFloat32(Tensor t) {
         if (t.dtype() == DataType.FLOAT) {
             return t;
         }
