@@ -42,12 +42,29 @@ final class PeftFlags {
     @Option(names = "--reduction-factor", paramLabel = "F", description = "Bottleneck adapter reduction (default 16).")
     @JsonProperty("reduction-factor") Double reductionFactor;
 
+    @Option(names = "--adapter-style", paramLabel = "houlsby|pfeiffer",
+            description = "Bottleneck adapter placement (default houlsby).")
+    @JsonProperty("adapter-style") String adapterStyle;
+
+    @Option(names = "--activation", paramLabel = "relu|gelu|silu",
+            description = "Bottleneck adapter non-linearity (default relu).")
+    @JsonProperty("activation") String activation;
+
+    @Option(names = "--init-token-ids", paramLabel = "ID,...", split = ",",
+            description = "Prompt init 'text': the token ids of the init text.")
+    @JsonProperty("init-token-ids") long[] initTokenIds;
+
+    @Option(names = "--prefix-projection", paramLabel = "N",
+            description = "Prefix tuning: reparameterize through an MLP of width N during training.")
+    @JsonProperty("prefix-projection") Integer prefixProjection;
+
     @Option(names = "--adapter-name", paramLabel = "NAME", description = "Adapter name (default 'default').")
     @JsonProperty("adapter-name") String adapterName;
 
     /** The library settings for {@code method}. */
     PeftSettings settings(PeftMethod method, long seed) {
         return new PeftSettings(method, adapterName, r, alpha, dropout, target, layers, Boolean.TRUE.equals(rslora),
-                init, numVirtualTokens, reductionFactor, seed);
+                init, numVirtualTokens, reductionFactor, adapterStyle, activation, initTokenIds, prefixProjection,
+                seed);
     }
 }

@@ -6,10 +6,10 @@ import java.nio.channels.WritableByteChannel;
 
 /**
  * Where a tensor's bytes live: in memory (heap or a memory-mapped region), in a region of an external data file
- * that is only read when asked, or a list of strings. Numeric data is always little-endian, packed as ONNX's
+ * that is only read when asked, computed on demand ({@link GeneratedData}), or a list of strings. Numeric data is always little-endian, packed as ONNX's
  * {@code raw_data}.
  */
-public sealed interface TensorData permits BufferData, FileRegionData, StringData {
+public sealed interface TensorData permits BufferData, FileRegionData, GeneratedData, StringData {
 
     /** Size in bytes of the raw little-endian data (for strings: the sum of their lengths). */
     long byteSize();

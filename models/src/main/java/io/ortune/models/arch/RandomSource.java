@@ -1,6 +1,7 @@
 package io.ortune.models.arch;
 
 import io.ortune.graph.ir.BufferData;
+import io.ortune.graph.ir.GeneratedData;
 import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Tensor;
 
@@ -19,7 +20,8 @@ import java.util.TreeSet;
  * Seeded random weights following each {@link WeightSpec}'s {@link WeightSpec.Init}: normal(0, std) for matrices
  * (Hugging Face's {@code _init_weights}), ones for norm scales, zeros for biases. Each tensor draws from its own
  * generator seeded by the seed and the tensor's name, so a tensor's values do not depend on which others exist
- * or in which order they are asked for.
+ * or in which order they are asked for. Matrices over 16 MiB are
+ * {@link GeneratedData}: drawn again on each read, so a large random model holds no weights on the heap.
  */
 public final class RandomSource implements WeightSource {
 
@@ -64,9 +66,21 @@ public final class RandomSource implements WeightSource {
         return DataType.FLOAT;
     }
 
+    /** Tensors above this size are generated on each read instead of held ({@link GeneratedData}). */
+    static final long GENERATE_ABOVE_BYTES = 16L << 20;
+
     @Override
     public Tensor tensor(String name) {
         WeightSpec s = spec(name);
+        long bytes = Math.multiplyExact(s.elementCount(), 4L);
+        if (bytes > GENERATE_ABOVE_BYTES && s.init().kind() == WeightSpec.InitKind.NORMAL) {
+            return new Tensor(name, DataType.FLOAT, s.shape(), new GeneratedData(bytes, "random normal(0, "
+                    + s.init().std() + ") for '" + name + "', seed " + seed, () -> values(name, s)));
+        }
+        return new Tensor(name, DataType.FLOAT, s.shape(), new BufferData(values(name, s)));
+    }
+
+    private ByteBuffer values(String name, WeightSpec s) {
         int n = Math.toIntExact(s.elementCount());
         ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(n, 4)).order(ByteOrder.LITTLE_ENDIAN);
         FloatBuffer f = bytes.asFloatBuffer();
@@ -85,6 +99,6 @@ public final class RandomSource implements WeightSource {
             default:
                 break;
         }
-        return new Tensor(name, DataType.FLOAT, s.shape(), new BufferData(bytes));
+        return bytes;
     }
 }

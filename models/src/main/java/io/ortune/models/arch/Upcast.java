@@ -1,6 +1,7 @@
 package io.ortune.models.arch;
 
 import io.ortune.graph.ir.BufferData;
+import io.ortune.graph.ir.GeneratedData;
 import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Tensor;
 
@@ -11,8 +12,7 @@ import java.nio.ShortBuffer;
 
 /**
  * Converts float16 and bfloat16 weights to float32 (exactly: every half and bfloat16 value is a float32 value).
- * The builders work in float32 only; a converted tensor lives on the heap. Public for the adapter loader, which
- * attaches half-precision PEFT adapters to float32 bases.
+ * The builders work in float32 only; the adapter loader also widens half-precision PEFT adapters with it.
  */
 public final class Upcast {
 
@@ -24,7 +24,14 @@ public final class Upcast {
         return t == DataType.FLOAT || t == DataType.FLOAT16 || t == DataType.BFLOAT16;
     }
 
-    /** {@code t} itself when float32, else a float32 copy with the same name and dims. */
+    /** Converted tensors above this size are generated on each read ({@link GeneratedData}), not held. */
+    static final long GENERATE_ABOVE_BYTES = 16L << 20;
+
+    /**
+     * {@code t} itself when float32, else a float32 version with the same name and dims: held on the heap when
+     * small, else {@link GeneratedData} converting from {@code t}'s (memory-mapped) bytes on each read, so reading a
+     * half-precision checkpoint does not materialise every weight as float32.
+     */
     public static Tensor toFloat32(Tensor t) {
         if (t.dtype() == DataType.FLOAT) {
             return t;
@@ -33,6 +40,15 @@ public final class Upcast {
             throw new IllegalArgumentException("tensor '" + t.name() + "' is " + t.dtype().onnxName()
                     + "; only float32, float16 and bfloat16 weights are supported");
         }
+        long bytes = Math.multiplyExact(t.elementCount(), 4L);
+        if (bytes > GENERATE_ABOVE_BYTES) {
+            return new Tensor(t.name(), DataType.FLOAT, t.dims(), new GeneratedData(bytes, t.dtype().onnxName()
+                    + " '" + t.name() + "' as float32", () -> convert(t)));
+        }
+        return new Tensor(t.name(), DataType.FLOAT, t.dims(), new BufferData(convert(t)));
+    }
+
+    private static ByteBuffer convert(Tensor t) {
         int n = Math.toIntExact(t.elementCount());
         ShortBuffer in = t.bytes().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
         ByteBuffer out = ByteBuffer.allocate(Math.multiplyExact(n, 4)).order(ByteOrder.LITTLE_ENDIAN);
@@ -42,7 +58,7 @@ public final class Upcast {
             short bits = in.get(i);
             f.put(i, bf16 ? Float.intBitsToFloat((bits & 0xffff) << 16) : halfToFloat(bits));
         }
-        return new Tensor(t.name(), DataType.FLOAT, t.dims(), new BufferData(out));
+        return out;
     }
 
     /** IEEE 754 binary16 to float32. */
