@@ -6,6 +6,8 @@ import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.ir.Value;
 import io.ortune.graph.peft.AdapterInfo;
+import io.ortune.graph.peft.BottleneckAdapterConfig;
+import io.ortune.graph.peft.BottleneckAdapterPass;
 import io.ortune.graph.peft.Ia3Config;
 import io.ortune.graph.peft.Ia3Pass;
 import io.ortune.graph.peft.Injection;
@@ -18,6 +20,7 @@ import io.ortune.graph.peft.PrefixTuningPass;
 import io.ortune.graph.peft.PromptTuningConfig;
 import io.ortune.graph.peft.PromptTuningPass;
 import io.ortune.graph.peft.StripTrainingOnlyPass;
+import io.ortune.graph.peft.TargetSpec;
 import io.ortune.models.arch.Upcast;
 
 import java.nio.ByteBuffer;
@@ -29,7 +32,7 @@ import java.util.TreeSet;
 
 /**
  * Attaches a PEFT adapter to a base: the config translated for the method's injection pass (LoRA/DoRA, IA3, prompt
- * tuning, prefix tuning), the pass run on a copy of the base, then every adapter tensor replaced by the file's bytes
+ * tuning, prefix tuning, ortune's bottleneck adapters), the pass run on a copy of the base, then every adapter tensor replaced by the file's bytes
  * (so the attached values are the file's, bit for bit; float16/bfloat16 files widened exactly to a float32 model).
  */
 final class AdapterAttach {
@@ -57,9 +60,7 @@ final class AdapterAttach {
                     .withAdapterName(name)).inject(base);
             case PREFIX -> new PrefixTuningPass(PrefixTuningConfig.of(c.numVirtualTokens()).withAdapterName(name))
                     .inject(base);
-            case ADAPTER -> throw new AdapterException(source, "peft_type: BOTTLENECK_ADAPTER files are ortune's own "
-                    + "and attaching them is not supported yet (LORA with or without use_dora, IA3, PROMPT_TUNING and "
-                    + "PREFIX_TUNING are)");
+            case ADAPTER -> new BottleneckAdapterPass(bottleneckConfig(a, name, source)).inject(base);
         };
         Model m = trainable ? inj.model() : new StripTrainingOnlyPass().run(inj.model()).model();
         AdapterInfo info = PeftMetadata.adapter(m, name).orElseThrow(() -> new IllegalStateException("the "
@@ -72,6 +73,15 @@ final class AdapterAttach {
         if (c.peftType().equals("LORA")) {
             config.put("init_lora_weights", c.initLoraWeights());
         }
+        if (a.method() == io.ortune.graph.peft.PeftMethod.ADAPTER) {
+            for (String k : List.of("style", "mh_adapter", "output_adapter", "reduction_factor", "non_linearity",
+                    "residual_before_ln")) {
+                if (c.other().get(k) != null) {
+                    config.put(k, String.valueOf(c.other().get(k)));
+                }
+            }
+            config.put("target_modules", c.targets().toString());
+        }
         if (c.taskType() != null) {
             config.put("task_type", c.taskType());
         }
@@ -80,6 +90,26 @@ final class AdapterAttach {
         }
         PeftMetadata.putAdapter(m, new AdapterInfo(name, info.method(), config, info.tensors()));
         return new Injection(m, inj.report());
+    }
+
+    /**
+     * The bottleneck pass placed on exactly the file's modules (Pfeiffer placement over an explicit module list puts
+     * the same {@code h + up(act(down(h)))} after each named projection as Houlsby does), with the file's reduction
+     * factor and non-linearity.
+     */
+    static BottleneckAdapterConfig bottleneckConfig(PeftAdapter a, String name, String source) {
+        Map<String, Object> o = a.config().other();
+        try {
+            int rf = Integer.parseInt(String.valueOf(o.getOrDefault("reduction_factor", 16)));
+            BottleneckAdapterConfig.Activation act = BottleneckAdapterConfig.Activation.parse(
+                    String.valueOf(o.getOrDefault("non_linearity", "relu")));
+            String modules = TargetSpec.REGEX_PREFIX + String.join("|", a.modules().stream()
+                    .map(java.util.regex.Pattern::quote).toList());
+            return new BottleneckAdapterConfig(name, BottleneckAdapterConfig.Style.PFEIFFER, rf, act, null, modules,
+                    null, 0);
+        } catch (IllegalArgumentException e) {
+            throw new AdapterException(source, "reduction_factor / non_linearity: " + e.getMessage());
+        }
     }
 
     /** ortune's target text for PEFT's {@code target_modules}. */

@@ -120,6 +120,10 @@ public final class PeftConfigJson {
                 out.put("modules_to_save", c.modulesToSave().isEmpty() ? null : c.modulesToSave());
                 out.put("init_ia3_weights", true);
             }
+            case "BOTTLENECK_ADAPTER" -> {
+                out.put("target_modules", targets(c.targets()));
+                out.put("layers_to_transform", c.layersToTransform().isEmpty() ? null : c.layersToTransform());
+            }
             default -> out.put("num_virtual_tokens", c.numVirtualTokens());
         }
         out.putAll(c.other());

@@ -7,6 +7,8 @@ import io.ortune.graph.ir.Node;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.ir.Value;
 import io.ortune.graph.peft.AdapterInfo;
+import io.ortune.graph.peft.BottleneckAdapterConfig;
+import io.ortune.graph.peft.BottleneckAdapterPass;
 import io.ortune.graph.peft.Ia3Config;
 import io.ortune.graph.peft.Ia3Pass;
 import io.ortune.graph.peft.Injection;
@@ -149,6 +151,19 @@ class NativeRoundTripTest {
         assertThat(a.config().peftType()).isEqualTo("PREFIX_TUNING");
         assertThat(a.tensor("prompt_embeddings").dims()).as("[P, layers * 2 * kv_heads * head_dim]")
                 .containsExactly(2, 2 * 2 * 16);
+    }
+
+    @Test
+    void bottleneckAdaptersRoundTripAsOrtunesOwnFormat() throws IOException {
+        roundTrip(PeftGolden.load("llama-lora"), base -> new BottleneckAdapterPass(new BottleneckAdapterConfig("bn",
+                BottleneckAdapterConfig.Style.HOULSBY, 4, BottleneckAdapterConfig.Activation.RELU, null, null, null, 0))
+                .inject(base), "bn", PeftMethod.ADAPTER);
+        PeftAdapter a = PeftAdapterFiles.read(tmp.resolve("bn"));
+        assertThat(a.config().peftType()).isEqualTo("BOTTLENECK_ADAPTER");
+        assertThat(a.config().other()).containsEntry("style", "houlsby").containsEntry("reduction_factor", 4);
+        assertThat(a.modules()).contains("model.layers.0.self_attn.o_proj", "model.layers.1.mlp.down_proj");
+        assertThat(a.tensor("base_model.model.model.layers.0.self_attn.o_proj.adapter_down.weight").dims())
+                .containsExactly(8, 32);
     }
 
     @Test
