@@ -32,8 +32,9 @@ import java.util.TreeSet;
 
 /**
  * Attaches a PEFT adapter to a base: the config translated for the method's injection pass (LoRA/DoRA, IA3, prompt
- * tuning, prefix tuning, ortune's bottleneck adapters), the pass run on a copy of the base, then every adapter tensor replaced by the file's bytes
- * (so the attached values are the file's, bit for bit; float16/bfloat16 files widened exactly to a float32 model).
+ * tuning, prefix tuning, ortune's bottleneck adapters), the pass run on a copy of the base, then every adapter
+ * tensor replaced by the file's bytes (so the attached values are the file's, bit for bit; float16/bfloat16 files
+ * widened exactly to a float32 model).
  */
 final class AdapterAttach {
 
