@@ -43,6 +43,20 @@ class FoundationCommandsTest {
     }
 
     @Test
+    void convertingBackToInlineOverTheSameFileRemovesTheStaleDataFile() throws Exception {
+        Path out = dir.resolve("linear.onnx");
+        assertThat(CliRun.of("convert", CliRun.file(LINEAR + "model.onnx"), out.toString(), "--external-data",
+                "--external-threshold", "16").exit()).isZero();
+        assertThat(dir.resolve("linear.onnx.data")).exists();
+
+        CliRun r = CliRun.of("convert", out.toString(), out.toString());
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(dir.resolve("linear.onnx.data")).doesNotExist();
+        assertThat(OnnxReader.read(out).graph().initializers()).isNotEmpty();
+    }
+
+    @Test
     void runWritesEachOutputAsPbAndNpyMatchingTheExpectedOutput() throws Exception {
         Path model = dir.resolve("linear7.onnx");
         assertThat(CliRun.of("convert", CliRun.file(LINEAR + "model.onnx"), model.toString(), "--pass",

@@ -31,7 +31,9 @@ import java.util.SplittableRandom;
  * object on stdout: step times, losses, tokens/s from the median step, RSS after session creation and the peak
  * ({@code VmHWM}) at the end.
  *
- * <p>Arguments: {@code ARTIFACT_DIR THREADS BATCH SEQ WARMUP STEPS SEED LR VOCAB MEMORY_PATTERN}.
+ * <p>Arguments: {@code ARTIFACT_DIR THREADS BATCH SEQ WARMUP STEPS SEED LR VOCAB MEMORY_PATTERN}. Wrong arguments
+ * end the child with an {@link IllegalArgumentException} (a non-zero exit code, the usage on stderr), which the
+ * parent reports; only the CLI calls {@code System.exit}.
  */
 public final class TrainChild {
 
@@ -40,9 +42,8 @@ public final class TrainChild {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 10) {
-            System.err.println("usage: TrainChild ARTIFACT_DIR THREADS BATCH SEQ WARMUP STEPS SEED LR VOCAB "
-                    + "MEMORY_PATTERN");
-            System.exit(2);
+            throw new IllegalArgumentException("usage: TrainChild ARTIFACT_DIR THREADS BATCH SEQ WARMUP STEPS SEED LR "
+                    + "VOCAB MEMORY_PATTERN (received " + args.length + " arguments: " + Arrays.toString(args) + ")");
         }
         Path dir = Path.of(args[0]);
         int threads = Integer.parseInt(args[1]);

@@ -21,6 +21,11 @@ import java.nio.file.StandardOpenOption;
  * is streamed into the protobuf output as it is written, external data copied file to file (also from the
  * external data of the model that was read, which the new file never refers to).
  *
+ * <p>Replacing a model also removes the data file it leaves stale: the conventional {@code <model>.data} next to
+ * the target when the new model does not reference it (a model converted back to inline weights, or written with
+ * another data file name). Tensors of the in-memory model that read that file are rebound first (to the new data
+ * file, or to heap copies), so the model stays usable.
+ *
  * <pre>{@code
  * OnnxWriter.write(model, Path.of("out/model.onnx"), WriteOptions.externalData());
  * }</pre>
@@ -63,6 +68,8 @@ public final class OnnxWriter {
             WireFiller filler = filler(proto.toByteArray(), tensors, target.toString());
             boolean withData = external != null && external.used();
             Rebinder rebinder = withData ? Rebinder.plan(model.graph(), external.target(), tensors.written()) : null;
+            Path stale = staleDataFile(target, withData ? external.target() : null);
+            Rebinder staleRebinder = stale == null ? null : Rebinder.plan(model.graph(), stale, tensors.written());
             if (withData) {
                 external.finish();
             }
@@ -84,6 +91,12 @@ public final class OnnxWriter {
             if (rebinder != null) {
                 rebinder.apply(model.graph());
             }
+            if (staleRebinder != null) {
+                staleRebinder.apply(model.graph());
+            }
+            if (stale != null) {
+                removeStale(stale, target);
+            }
         } catch (Throwable t) {
             failure = t;
             throw t;
@@ -97,6 +110,29 @@ public final class OnnxWriter {
                 AtomicFiles.deleteQuietly(external == null ? null : external.temp(), failure);
             }
             AtomicFiles.deleteQuietly(backup, failure);
+        }
+    }
+
+    /**
+     * The data file a write to {@code target} leaves stale, or null: the conventional {@code <model>.data} beside an
+     * existing model at {@code target}, when the new model does not use it ({@code newData} is the data file it
+     * references, or null).
+     */
+    private static Path staleDataFile(Path target, Path newData) {
+        String name = target.getFileName().toString();
+        Path conventional = target.resolveSibling(WriteOptions.inline().dataFileNameFor(name));
+        if (!Files.isRegularFile(target) || !Files.isRegularFile(conventional)) {
+            return null;
+        }
+        return conventional.equals(newData) ? null : conventional;
+    }
+
+    private static void removeStale(Path stale, Path target) throws IOException {
+        try {
+            Files.deleteIfExists(stale);
+        } catch (IOException e) {
+            throw new IOException("wrote " + target + ", but could not remove the external data file " + stale
+                    + " it no longer references: " + e.getMessage(), e);
         }
     }
 

@@ -140,8 +140,8 @@ class QuantizedOpSchemasTest {
 
         Value wBad = b.input("w_bad", DataType.UINT8, 32, 8, 8);
         assertThatThrownBy(() -> b.op(MS, "MatMulNBits", in(a, wBad, s), attrs))
-                .hasMessageEndingWith("input 1 'w_bad' (B) has shape [32,8,8], expected [32,8,16] ([N, ceil(K/block_size),"
-                        + " block_size*bits/8] for N=32, K=256, block_size=32, bits=4)");
+                .hasMessageEndingWith("input 1 'w_bad' (B) has shape [32,8,8], expected [32,8,16] "
+                        + "([N, ceil(K/block_size), block_size*bits/8] for N=32, K=256, block_size=32, bits=4)");
         Value sBad = b.input("s_bad", DataType.FLOAT, 32, 4);
         assertThatThrownBy(() -> b.op(MS, "MatMulNBits", in(a, w, sBad), attrs))
                 .hasMessageEndingWith("input 2 's_bad' (scales) has shape [32,4], expected [256] or [32,8] (one per "
@@ -287,20 +287,22 @@ class QuantizedOpSchemasTest {
 
     @Test
     void passesRegisterRulesForTheirOwnOps() {
-        OpSchemas.register("test.ortune", "Twice", c -> {
+        // Rules are global: a domain of its own keeps this test repeatable in one JVM.
+        String domain = "test.ortune" + System.nanoTime();
+        OpSchemas.register(domain, "Twice", c -> {
             c.arity(1, 1);
             c.requireDtype(0, DataType.FLOAT);
             return c.result(OpContext.tensor(c.dtype(0), c.shape(0)));
         });
-        assertThat(OpSchemas.knows("test.ortune", "Twice")).isTrue();
-        assertThat(OpSchemas.knownOps("test.ortune")).containsExactly("Twice");
+        assertThat(OpSchemas.knows(domain, "Twice")).isTrue();
+        assertThat(OpSchemas.knownOps(domain)).containsExactly("Twice");
         GraphBuilder b = GraphBuilder.create("g");
         Value x = b.input("x", DataType.FLOAT, 3);
-        assertThat(b.op("test.ortune", "Twice", in(x)).shape()).isEqualTo(Shape.of(3));
-        assertThatThrownBy(() -> b.op("test.ortune", "Twice", in(b.input("n", DataType.INT64, 3))))
-                .hasMessage("test.ortune:Twice '/Twice_1': input 0 'n' is int64, expected float");
-        assertThatThrownBy(() -> OpSchemas.register("test.ortune", "Twice", c -> c.result()))
-                .hasMessage("op test.ortune:Twice already has a schema rule");
+        assertThat(b.op(domain, "Twice", in(x)).shape()).isEqualTo(Shape.of(3));
+        assertThatThrownBy(() -> b.op(domain, "Twice", in(b.input("n", DataType.INT64, 3))))
+                .hasMessage(domain + ":Twice '/Twice_1': input 0 'n' is int64, expected float");
+        assertThatThrownBy(() -> OpSchemas.register(domain, "Twice", c -> c.result()))
+                .hasMessage("op " + domain + ":Twice already has a schema rule");
         assertThatThrownBy(() -> OpSchemas.register("ai.onnx", "MatMul", c -> c.result()))
                 .hasMessage("op MatMul already has a schema rule");
         assertThat(OpSchemas.knownOps(MS)).containsExactly("DynamicQuantizeMatMul", "MatMulBnb4", "MatMulNBits");

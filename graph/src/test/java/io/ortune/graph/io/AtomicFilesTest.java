@@ -170,4 +170,18 @@ class AtomicFilesTest {
         assertThat(content.substring(0, 9).repeat(200)).isEqualTo(content);
         assertThat(leftovers()).isEmpty();
     }
+
+    @Test
+    void writersBuiltOnItNameTheTargetToo() {
+        Path missing = dir.resolve("gone");
+        Path model = missing.resolve("model.onnx");
+        io.ortune.graph.ir.Graph g = new io.ortune.graph.ir.Graph("g");
+        g.addOutput(g.addInput("x", io.ortune.graph.ir.ValueType.tensor(io.ortune.graph.ir.DataType.FLOAT, 2)));
+        assertThatThrownBy(() -> io.ortune.graph.onnx.OnnxWriter.write(new io.ortune.graph.ir.Model(g), model))
+                .isInstanceOf(NoSuchFileException.class)
+                .hasMessage(model + ": cannot write it: its folder " + missing + " does not exist");
+        Path npy = missing.resolve("t.npy");
+        assertThatThrownBy(() -> NpyFiles.write(io.ortune.graph.ir.Tensor.ofFloats("t", new long[] {1}, 1f), npy))
+                .hasMessage(npy + ": cannot write it: its folder " + missing + " does not exist");
+    }
 }

@@ -1,10 +1,10 @@
 package io.ortune.training.artifacts;
 
-import io.ortune.graph.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ortune.graph.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,9 +1,9 @@
 package io.ortune.training.artifacts;
 
-import io.ortune.graph.io.AtomicFiles;
 import static io.ortune.training.artifacts.CheckpointSchema.*;
 
 import com.google.flatbuffers.FlatBufferBuilder;
+import io.ortune.graph.io.AtomicFiles;
 import io.ortune.graph.ir.Tensor;
 
 import java.io.IOException;

@@ -80,6 +80,9 @@ public final class Nf4QuantizePass implements Pass {
         List<SkippedCandidate> skipped = new ArrayList<>();
         List<LinearSite> chosen = new ArrayList<>();
         for (LinearSite s : LinearMatcher.find(g).sites()) {
+            if (trainable.contains(s.weight().name())) {
+                continue; // an adapter's own matrix, not a base layer
+            }
             String why = reasonToSkip(s, trainable);
             if (why == null) {
                 chosen.add(s);

@@ -1,7 +1,7 @@
 package io.ortune.training.trainer;
 
-import io.ortune.graph.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ortune.graph.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

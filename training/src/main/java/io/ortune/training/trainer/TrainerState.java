@@ -1,9 +1,9 @@
 package io.ortune.training.trainer;
 
-import io.ortune.graph.io.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ortune.graph.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;
