@@ -5,6 +5,7 @@ import io.ortune.graph.ir.Graph;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.ir.Value;
+import io.ortune.graph.pass.Opset13UpgradePass;
 import io.ortune.graph.peft.AdapterInfo;
 import io.ortune.graph.peft.BottleneckAdapterConfig;
 import io.ortune.graph.peft.BottleneckAdapterPass;
@@ -53,6 +54,12 @@ final class AdapterAttach {
         c.requireSupported(source);
         AdapterChecks.selfConsistent(a, source);
         AdapterChecks.againstBase(a, base, source);
+        long opset = base.opsetVersion("");
+        if (opset >= 11 && opset < 13) {
+            throw new AdapterException(source, "the base model imports opset " + opset + "; the injection passes "
+                    + "need 13 or newer: lift it first with " + Opset13UpgradePass.class.getSimpleName()
+                    + " (ortune convert --pass " + Opset13UpgradePass.NAME + ")");
+        }
         Injection inj = switch (a.method()) {
             case LORA, DORA -> new LoraPass(loraConfig(c, name, source)).inject(base);
             case IA3 -> new Ia3Pass(new Ia3Config(name, targetText(c.targets()), String.join(",",

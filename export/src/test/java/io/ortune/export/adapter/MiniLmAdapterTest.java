@@ -86,7 +86,7 @@ class MiniLmAdapterTest {
     @Test
     void attachingToTheOpset11ExportAsksForTheUpgrade() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> PeftAdapters.attach(base, adapterDir, "default"))
-                .hasMessageContaining("opset 13 or newer");
+                .hasMessageContaining("imports opset 11").hasMessageContaining("--pass upgrade-opset-13");
     }
 
     @Test
