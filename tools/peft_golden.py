@@ -14,6 +14,8 @@ not installed here, so its LoRA forward is written out from its definitions:
 
 Fixtures (written under --out, default export/src/test/resources/golden/peft):
   gpt2-lora/   GPT-2 tiny (models/.../golden/gpt2-tiny), target c_attn, r 4, alpha 8, fan_in_fan_out true
+  gpt2-lora-layers/  the same base, target ["c_attn", "c_proj"] (c_proj names attn.c_proj and mlp.c_proj),
+               layers_to_transform [1], r 2, alpha 4, alpha_pattern {"mlp.c_proj": 1}
   llama-lora/  Llama tiny GQA (models/.../golden/llama-tiny-gqa), q_proj,v_proj, r 4, alpha 16,
                rank_pattern {"layers.1.self_attn.q_proj": 2}
   bert-lora/   a tiny BertForSequenceClassification made here (config.json + model.safetensors in the folder),
@@ -81,11 +83,18 @@ def scaling(cfg, module):
 
 
 def targeted(cfg, module):
-    """PEFT's check_target_module_exists for a list: the module path ends with a target on a component boundary."""
+    """PEFT's check_target_module_exists: a regex string must match the whole path; a list entry must end the path on
+    a component boundary; with layers_to_transform, the index after layers/h/block(s)/layer must be listed."""
     t = cfg["target_modules"]
     if isinstance(t, str):
-        return re.fullmatch(t, module) is not None
-    return any(module == k or module.endswith("." + k) for k in t)
+        found = re.fullmatch(t, module) is not None
+    else:
+        found = any(module == k or module.endswith("." + k) for k in t)
+    layers = cfg.get("layers_to_transform")
+    if found and layers is not None:
+        m = re.match(r".*\.(?:layers|h|block|blocks|layer)\.(\d+)\.", module)
+        found = m is not None and int(m.group(1)) in (layers if isinstance(layers, list) else [layers])
+    return found
 
 
 class Adapted:
@@ -287,7 +296,7 @@ def bert_init(cfg, seed):
 # =============================================================================
 
 def lora_config(target_modules, r, alpha, base, task_type, fan_in_fan_out=False, rank_pattern=None,
-                alpha_pattern=None, use_rslora=False):
+                alpha_pattern=None, use_rslora=False, layers_to_transform=None):
     """LoraConfig.to_dict() as PEFT 0.14 saves it (json.dumps(indent=2, sort_keys=True))."""
     return {
         "alpha_pattern": alpha_pattern or {},
@@ -301,7 +310,7 @@ def lora_config(target_modules, r, alpha, base, task_type, fan_in_fan_out=False,
         "init_lora_weights": True,
         "layer_replication": None,
         "layers_pattern": None,
-        "layers_to_transform": None,
+        "layers_to_transform": layers_to_transform,
         "loftq_config": {},
         "lora_alpha": alpha,
         "lora_bias": False,
@@ -396,6 +405,32 @@ def build_gpt2(checks, out):
                            lambda: tr.gpt2_forward(params, mcfg, ids, mask, pos)[0], (ids, mask, pos),
                            ["alpha-not-scaled"])
     save(out, "gpt2-lora", cfg, lora, zero_padded(logits, mask), j, None)
+
+
+def build_gpt2_layers(checks, out):
+    """c_attn and c_proj (which names both attn.c_proj and mlp.c_proj) in layer 1 only, alpha_pattern on mlp.c_proj."""
+    src = os.path.join(MODELS_GOLDEN, "gpt2-tiny")
+    params, _ = tr.load_safetensors(os.path.join(src, "model.safetensors"))
+    with open(os.path.join(src, "config.json")) as f:
+        mcfg = json.load(f)
+    ids, mask, pos, j = decoder_inputs(src)
+    cfg = lora_config(["c_attn", "c_proj"], 2, 4, "models/src/test/resources/golden/gpt2-tiny", "CAUSAL_LM",
+                      fan_in_fan_out=True, alpha_pattern={"mlp.c_proj": 1}, layers_to_transform=[1])
+    E = mcfg["n_embd"]
+    sites = {}
+    for i in range(mcfg["n_layer"]):
+        pre = f"transformer.h.{i}."
+        sites[pre + "attn.c_attn"] = (E, 3 * E)
+        sites[pre + "attn.c_proj"] = (E, E)
+        sites[pre + "mlp.c_fc"] = (E, 4 * E)
+        sites[pre + "mlp.c_proj"] = (4 * E, E)
+    lora = make_lora(cfg, sites, 111)
+    checks.true("gpt2-lora-layers: exactly layer 1's c_attn, attn.c_proj and mlp.c_proj are adapted",
+                sorted(k[len(PREFIX):-len(".lora_A.weight")] for k in lora if k.endswith("lora_A.weight"))
+                == ["transformer.h.1.attn.c_attn", "transformer.h.1.attn.c_proj", "transformer.h.1.mlp.c_proj"])
+    logits = check_fixture(checks, "gpt2-lora-layers", lambda L, *a: gpt2_forward(L, mcfg, *a), params, cfg, lora,
+                           True, None, (ids, mask, pos), ["alpha-not-scaled", "no-pattern"])
+    save(out, "gpt2-lora-layers", cfg, lora, zero_padded(logits, mask), j, None)
 
 
 def build_llama(checks, out):
@@ -505,6 +540,7 @@ def main():
     out = None if args.check else args.out
     checks = tr.Checks()
     build_gpt2(checks, out)
+    build_gpt2_layers(checks, out)
     build_llama(checks, out)
     build_bert(checks, out)
     if args.minilm:

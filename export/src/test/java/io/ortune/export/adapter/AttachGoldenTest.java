@@ -31,7 +31,7 @@ class AttachGoldenTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-lora", "llama-lora", "bert-lora"})
+    @ValueSource(strings = {"gpt2-lora", "gpt2-lora-layers", "llama-lora", "bert-lora"})
     void attachedAdapterMatchesPyTorch(String name) throws IOException {
         PeftGolden g = PeftGolden.load(name);
         Model base = g.base();
@@ -52,7 +52,7 @@ class AttachGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-lora", "llama-lora", "bert-lora"})
+    @ValueSource(strings = {"gpt2-lora", "gpt2-lora-layers", "llama-lora", "bert-lora"})
     void roundTripOrtuneToPeftToOrtuneIsBitExact(String name) throws IOException {
         PeftGolden g = PeftGolden.load(name);
         Model base = g.base();
