@@ -31,7 +31,7 @@ class AttachGoldenTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-lora", "gpt2-lora-layers", "llama-lora", "bert-lora"})
+    @ValueSource(strings = {"gpt2-lora", "gpt2-lora-layers", "llama-lora", "llama-dora", "bert-lora"})
     void attachedAdapterMatchesPyTorch(String name) throws IOException {
         PeftGolden g = PeftGolden.load(name);
         Model base = g.base();
@@ -52,7 +52,7 @@ class AttachGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-lora", "gpt2-lora-layers", "llama-lora", "bert-lora"})
+    @ValueSource(strings = {"gpt2-lora", "gpt2-lora-layers", "llama-lora", "llama-dora", "bert-lora"})
     void roundTripOrtuneToPeftToOrtuneIsBitExact(String name) throws IOException {
         PeftGolden g = PeftGolden.load(name);
         Model base = g.base();
@@ -70,7 +70,7 @@ class AttachGoldenTest {
         float[] b = PeftGolden.run(second.model(), g.feeds()).get("logits").toFloats();
         assertThat(b).as("same graph, same tensors: identical logits").containsExactly(a);
         assertThat(PeftAdapters.list(second.model())).singleElement().satisfies(s -> {
-            assertThat(s.method()).isEqualTo(PeftMethod.LORA);
+            assertThat(s.method()).isEqualTo(original.method());
             assertThat(s.r()).isEqualTo(original.r());
             assertThat(s.alpha()).isEqualTo(original.loraAlpha());
             assertThat(s.trainableParams()).isEqualTo(PeftAdapterFiles.read(g.dir()).parameterCount());
