@@ -58,7 +58,7 @@ final class AdapterInjector {
                 return x;
             }
             return in("lora_dropout", () -> {
-                Value ratio = b.constant(LoraFactors.tensor("ratio", x.dtype(), new long[0],
+                Value ratio = b.constant(LoraFactors.tensor("ratio", site.weight().dtype(), new long[0],
                         new double[] {config.dropout()}));
                 Value mode = b.constant(Tensor.ofBooleans("training_mode", new long[0], true));
                 Value y = b.op("", "Dropout", List.of(x, ratio, mode));

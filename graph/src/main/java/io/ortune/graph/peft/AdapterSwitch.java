@@ -16,9 +16,12 @@ import java.util.Map;
  * Switches between the LoRA/DoRA adapters injected into one base model by setting their gates only: each adapter
  * has one scalar initializer {@code lora_gate.<adapter>} that multiplies its whole contribution (LoRA:
  * {@code lora · scaling · gate}; DoRA: the whole magnitude-and-direction term), so a gate of 0 turns an adapter
- * off exactly and 1 gives PEFT's output. No node changes and no base weight is rebuilt.
+ * off exactly and 1 gives PEFT's output. No node changes and no base weight is rebuilt. An adapter initialised
+ * with PiSSA or OLoRA rewrote its base weights to the residual, so turning it off gives the residual model, not
+ * the original one (as in PEFT).
  *
- * <p>Recorded in the metadata: {@link PeftMetadata#ACTIVE} lists the adapters whose gate is not 0, and
+ * <p>Recorded in the metadata: {@link PeftMetadata#ACTIVE} lists the adapters whose gate is not 0 (adapters of
+ * other methods, which have no gate, keep their entry), and
  * {@value #WEIGHTS} holds {@code name=weight,...} after {@link #weighted}. {@link #withRuntimeGates} also lists
  * the gates as graph inputs (each keeping its initializer as the default), so a runtime can feed or override
  * them per run (ONNX Runtime's LoRA adapter files replace exactly such inputs). Training artifacts treat graph
@@ -56,13 +59,17 @@ public final class AdapterSwitch {
 
     /**
      * A copy of {@code model} whose adapters contribute with the given weights (gates); adapters not named get 0.
-     * A weight of 1 is the adapter's PEFT output; the contributions add up.
+     * A weight of 1 is the adapter's PEFT output; the contributions add up. {@value #WEIGHTS} lists them in
+     * injection order.
      */
     public static Model weighted(Model model, Map<String, Double> weights) {
         Model out = setGates(model, weights);
         List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, Double> e : weights.entrySet()) {
-            parts.add(e.getKey() + "=" + PeftConfigs.num(e.getValue()));
+        for (AdapterInfo a : gated(model)) {
+            Double w = weights.get(a.name());
+            if (w != null) {
+                parts.add(a.name() + "=" + PeftConfigs.num(w));
+            }
         }
         out.metadataProps().put(WEIGHTS, String.join(",", parts));
         return out;
@@ -116,7 +123,8 @@ public final class AdapterSwitch {
         }
         Model out = GraphCopier.copy(model);
         Graph g = out.graph();
-        List<String> active = new ArrayList<>();
+        List<String> active = new ArrayList<>(PeftMetadata.activeAdapters(model));
+        active.removeAll(known);
         for (AdapterInfo a : adapters) {
             double w = weights.getOrDefault(a.name(), 0.0);
             Value gate = gate(g, a.name());

@@ -166,14 +166,26 @@ public final class AttentionMatcher {
             return v != null && v.length == 4 && v[2] > 0 && v[3] > 0 ? new long[] {v[2], v[3]} : null;
         }
         Node concat = shape.producer();
-        if (concat == null || !concat.is("Concat") || concat.inputCount() != 4) {
+        if (concat == null || !concat.is("Concat")) {
             return null;
         }
-        Tensor h = ConstantValues.of(concat.input(2));
-        Tensor d = ConstantValues.of(concat.input(3));
-        long[] hv = h == null ? null : ConstantValues.longs(h);
-        long[] dv = d == null ? null : ConstantValues.longs(d);
-        return hv != null && dv != null && hv.length == 1 && dv.length == 1 ? new long[] {hv[0], dv[0]} : null;
+        List<Long> tail = new ArrayList<>();
+        for (int i = concat.inputCount() - 1; i >= 0 && tail.size() < 2; i--) {
+            Tensor t = ConstantValues.of(concat.input(i));
+            long[] v = t == null ? null : ConstantValues.longs(t);
+            if (v == null) {
+                break;
+            }
+            for (int j = v.length - 1; j >= 0; j--) {
+                tail.add(0, v[j]);
+            }
+        }
+        if (tail.size() < 2) {
+            return null;
+        }
+        long h = tail.get(tail.size() - 2);
+        long d = tail.get(tail.size() - 1);
+        return h > 0 && d > 0 ? new long[] {h, d} : null;
     }
 
     private static long size(Shape s, int i) {

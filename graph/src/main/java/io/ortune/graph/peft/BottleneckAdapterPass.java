@@ -58,7 +58,7 @@ public final class BottleneckAdapterPass implements Pass {
      *                                  unknown and no projections are given
      */
     public Injection inject(Model model) {
-        Reports.requireNewAdapter(model, config.adapterName());
+        InjectionRecords.requireNewAdapter(model, config.adapterName());
         Model m = GraphCopier.copy(model);
         LinearMatcher.Matches matches = LinearMatcher.find(m.graph());
         boolean houlsby = config.style() == BottleneckAdapterConfig.Style.HOULSBY;
@@ -108,7 +108,7 @@ public final class BottleneckAdapterPass implements Pass {
             cfg.put("layers_to_transform", config.layers().spec());
         }
         AdapterInfo info = new AdapterInfo(config.adapterName(), PeftMethod.ADAPTER, cfg, tensors);
-        return new Injection(m, Reports.finish(m, info, injected, skipped));
+        return new Injection(m, InjectionRecords.finish(m, info, injected, skipped));
     }
 
     private static void collect(TargetSpec.Selection sel, List<LinearSite> sites, List<SkippedCandidate> skipped) {
@@ -129,14 +129,14 @@ public final class BottleneckAdapterPass implements Pass {
         String db = s.module() + ".adapter_down." + a + ".bias";
         String uw = s.module() + ".adapter_up." + a + ".weight";
         String ub = s.module() + ".adapter_up." + a + ".bias";
-        Value downW = edit.initializer(dw, Tensors.normal(dw, dt, new long[] {bottleneck, hidden}, INIT_STD, rnd));
-        Value downB = edit.initializer(db, Tensors.filled(db, dt, new long[] {bottleneck}, 0));
-        Value upW = edit.initializer(uw, Tensors.filled(uw, dt, new long[] {hidden, bottleneck}, 0));
-        Value upB = edit.initializer(ub, Tensors.filled(ub, dt, new long[] {hidden}, 0));
-        tensors.put(Reports.peftKey(s.module(), "adapter_down.weight"), dw);
-        tensors.put(Reports.peftKey(s.module(), "adapter_down.bias"), db);
-        tensors.put(Reports.peftKey(s.module(), "adapter_up.weight"), uw);
-        tensors.put(Reports.peftKey(s.module(), "adapter_up.bias"), ub);
+        Value downW = edit.initializer(dw, AdapterTensors.normal(dw, dt, new long[] {bottleneck, hidden}, INIT_STD, rnd));
+        Value downB = edit.initializer(db, AdapterTensors.filled(db, dt, new long[] {bottleneck}, 0));
+        Value upW = edit.initializer(uw, AdapterTensors.filled(uw, dt, new long[] {hidden, bottleneck}, 0));
+        Value upB = edit.initializer(ub, AdapterTensors.filled(ub, dt, new long[] {hidden}, 0));
+        tensors.put(InjectionRecords.peftKey(s.module(), "adapter_down.weight"), dw);
+        tensors.put(InjectionRecords.peftKey(s.module(), "adapter_down.bias"), db);
+        tensors.put(InjectionRecords.peftKey(s.module(), "adapter_up.weight"), uw);
+        tensors.put(InjectionRecords.peftKey(s.module(), "adapter_up.bias"), ub);
 
         Value h = s.output();
         Value first = edit.matMul(h, edit.transpose(downW, 1, 0));

@@ -40,16 +40,6 @@ final class GraphEdit {
         this.opset = Math.max(RULES_OPSET, m.opsetVersion(""));
     }
 
-    Graph graph() {
-        return g;
-    }
-
-    /** Enters module {@code path} for node names; close to leave. */
-    AutoCloseable scope(String path) {
-        int token = names.push(path);
-        return () -> names.pop(token);
-    }
-
     /** Runs {@code body} with nodes named under {@code path}. */
     <T> T in(String path, java.util.function.Supplier<T> body) {
         int token = names.push(path);
@@ -80,7 +70,7 @@ final class GraphEdit {
 
     /** A scalar constant of floating-point {@code dtype}. */
     Value scalar(DataType dtype, double v) {
-        return constant(Tensors.filled("value", dtype, new long[0], v));
+        return constant(AdapterTensors.filled("value", dtype, new long[0], v));
     }
 
     /** Appends one node of a default-domain op and returns its single output, typed by the schema rules. */

@@ -9,7 +9,7 @@ package io.ortune.graph.peft;
  *                           {@code key,value,output.dense})
  * @param feedforwardModules PEFT's {@code feedforward_modules} (a subset of the targets whose <em>input</em> is
  *                           scaled); null for the architecture's default ({@code down_proj}, {@code mlp.c_proj},
- *                           {@code output.dense})
+ *                           {@code output.dense}) when the targets are the default too, else for none
  * @param layers             PEFT's {@code layers_to_transform}, or null for every layer
  */
 public record Ia3Config(String adapterName, String targetModules, String feedforwardModules, LayerRange layers) {

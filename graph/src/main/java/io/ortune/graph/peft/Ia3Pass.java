@@ -56,19 +56,29 @@ public final class Ia3Pass implements Pass {
      *                                  is taken, or the architecture is unknown and no targets are given
      */
     public Injection inject(Model model) {
-        Reports.requireNewAdapter(model, config.adapterName());
+        InjectionRecords.requireNewAdapter(model, config.adapterName());
         Model m = GraphCopier.copy(model);
         LinearMatcher.Matches matches = LinearMatcher.find(m.graph());
         String targets = config.targetModules();
         String feedforward = config.feedforwardModules();
-        if (targets == null || feedforward == null) {
-            ModelFamily family = ModelFamily.require(m, matches, "--target and feed-forward modules");
-            targets = targets == null ? family.ia3Targets() : targets;
-            feedforward = feedforward == null ? (config.targetModules() == null ? family.ia3Feedforward() : "")
-                    : feedforward;
+        if (targets == null) {
+            ModelFamily family = ModelFamily.require(m, matches, "the IA3 target modules");
+            targets = family.ia3Targets();
+            feedforward = feedforward == null ? family.ia3Feedforward() : feedforward;
+        } else if (feedforward == null) {
+            feedforward = "";
         }
         TargetSpec targetSpec = TargetSpec.parse(targets);
         TargetSpec ffSpec = feedforward.isBlank() ? null : TargetSpec.parse(feedforward);
+        if (ffSpec != null) {
+            for (LinearSite s : matches.sites()) {
+                if (ffSpec.matches(s.module()) && !targetSpec.matches(s.module())) {
+                    throw new IllegalArgumentException("IA3 feed-forward modules " + feedforward + " must be a subset "
+                            + "of the targets " + targets + " (as PEFT requires): '" + s.module() + "' is not a "
+                            + "target");
+                }
+            }
+        }
         TargetSpec.Selection sel = targetSpec.select(matches, config.layers());
         if (sel.selected().isEmpty()) {
             throw new IllegalArgumentException("IA3 --target " + targets + " matches no linear layer of graph '"
@@ -81,7 +91,7 @@ public final class Ia3Pass implements Pass {
             boolean ff = ffSpec != null && ffSpec.matches(s.module());
             String name = s.module() + ".ia3_l." + config.adapterName();
             edit.in(s.module(), () -> ff ? scaleInput(edit, s, name) : scaleOutput(edit, s, name));
-            tensors.put(Reports.peftKey(s.module(), "ia3_l"), name);
+            tensors.put(InjectionRecords.peftKey(s.module(), "ia3_l"), name);
             injected.add(String.format(Locale.ROOT, "%s: ia3 scales the %s (%d values)", s.module(),
                     ff ? "input" : "output", ff ? s.inFeatures() : s.outFeatures()));
         }
@@ -96,12 +106,12 @@ public final class Ia3Pass implements Pass {
             cfg.put("layers_to_transform", config.layers().spec());
         }
         AdapterInfo info = new AdapterInfo(config.adapterName(), PeftMethod.IA3, cfg, tensors);
-        return new Injection(m, Reports.finish(m, info, injected, sel.skipped()));
+        return new Injection(m, InjectionRecords.finish(m, info, injected, sel.skipped()));
     }
 
     /** {@code y = W (x · l)} with l of PEFT shape [1, in]. */
     private static Value scaleInput(GraphEdit edit, LinearSite s, String name) {
-        Value l = edit.initializer(name, Tensors.filled(name, dtypeOf(s), new long[] {1, s.inFeatures()}, 1.0));
+        Value l = edit.initializer(name, AdapterTensors.filled(name, dtypeOf(s), new long[] {1, s.inFeatures()}, 1.0));
         Value scaled = edit.mul(s.input(), l);
         s.node().setInput(0, scaled);
         return scaled;
@@ -109,7 +119,7 @@ public final class Ia3Pass implements Pass {
 
     /** {@code y = (W x) · l} with l of PEFT shape [out, 1], read as [out]. */
     private static Value scaleOutput(GraphEdit edit, LinearSite s, String name) {
-        Value l = edit.initializer(name, Tensors.filled(name, dtypeOf(s), new long[] {s.outFeatures(), 1}, 1.0));
+        Value l = edit.initializer(name, AdapterTensors.filled(name, dtypeOf(s), new long[] {s.outFeatures(), 1}, 1.0));
         Value y = s.output();
         Value scaled = edit.mul(y, edit.reshape(l, -1));
         edit.rerouteUses(y, scaled, scaled.producer());

@@ -68,7 +68,7 @@ public final class PrefixTuningPass implements Pass {
      *                                  adapter name is taken
      */
     public Injection inject(Model model) {
-        Reports.requireNewAdapter(model, config.adapterName());
+        InjectionRecords.requireNewAdapter(model, config.adapterName());
         Model m = GraphCopier.copy(model);
         Graph g = m.graph();
         List<AttentionSite> sites = AttentionMatcher.find(g);
@@ -125,7 +125,7 @@ public final class PrefixTuningPass implements Pass {
         }
         cfg.put("seed", Long.toString(config.seed()));
         AdapterInfo info = new AdapterInfo(a, PeftMethod.PREFIX, cfg, tensors);
-        return new Injection(m, Reports.finish(m, info, injected, List.of()));
+        return new Injection(m, InjectionRecords.finish(m, info, injected, List.of()));
     }
 
     /** The [P, L·2·kv·dim] prefix: the embedding itself, or PEFT's reparameterization MLP over a narrower one. */
@@ -136,12 +136,12 @@ public final class PrefixTuningPass implements Pass {
         DataType dt = DataType.FLOAT;
         String emb = scope + ".embedding.weight";
         if (!config.reparameterize()) {
-            Value e = edit.initializer(emb, Tensors.normal(emb, dt, new long[] {p, width}, 1.0, rnd));
+            Value e = edit.initializer(emb, AdapterTensors.normal(emb, dt, new long[] {p, width}, 1.0, rnd));
             tensors.put("prompt_embeddings", emb);
             return e;
         }
         long hidden = config.encoderHiddenSize();
-        Value e = edit.initializer(emb, Tensors.normal(emb, dt, new long[] {p, tokenDim}, 1.0, rnd));
+        Value e = edit.initializer(emb, AdapterTensors.normal(emb, dt, new long[] {p, tokenDim}, 1.0, rnd));
         Value w0 = linearParam(edit, scope + ".transform.0.weight", new long[] {hidden, tokenDim}, tokenDim, rnd);
         Value b0 = linearParam(edit, scope + ".transform.0.bias", new long[] {hidden}, tokenDim, rnd);
         Value w2 = linearParam(edit, scope + ".transform.2.weight", new long[] {width, hidden}, hidden, rnd);
@@ -155,7 +155,7 @@ public final class PrefixTuningPass implements Pass {
     }
 
     private static Value linearParam(GraphEdit edit, String name, long[] dims, long fanIn, SplittableRandom rnd) {
-        return edit.initializer(name, Tensors.uniform(name, DataType.FLOAT, dims, 1 / Math.sqrt(fanIn), rnd));
+        return edit.initializer(name, AdapterTensors.uniform(name, DataType.FLOAT, dims, 1 / Math.sqrt(fanIn), rnd));
     }
 
     /** Concatenates entry {@code j} of the prefix grid in front of {@code op} along its sequence axis. */

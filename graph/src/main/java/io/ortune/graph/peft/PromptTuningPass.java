@@ -2,6 +2,7 @@ package io.ortune.graph.peft;
 
 import io.ortune.graph.analysis.GraphCopier;
 import io.ortune.graph.ir.DataType;
+import io.ortune.graph.ir.Dim;
 import io.ortune.graph.ir.Graph;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Node;
@@ -76,7 +77,7 @@ public final class PromptTuningPass implements Pass {
      *                                  vocabulary, or an adapter name already used
      */
     public Injection inject(Model model) {
-        Reports.requireNewAdapter(model, config.adapterName());
+        InjectionRecords.requireNewAdapter(model, config.adapterName());
         Model m = GraphCopier.copy(model);
         Graph g = m.graph();
         Value ids = requireInput(g, INPUT_IDS);
@@ -133,7 +134,7 @@ public final class PromptTuningPass implements Pass {
         injected.add(String.format(Locale.ROOT, "%s: %d virtual tokens of width %d prepended to the output of %s",
                 promptName, n, hidden, gather.name()));
         injected.addAll(notes);
-        return new Injection(m, Reports.finish(m, info, injected, List.of()));
+        return new Injection(m, InjectionRecords.finish(m, info, injected, List.of()));
     }
 
     static Value requireInput(Graph g, String name) {
@@ -179,14 +180,15 @@ public final class PromptTuningPass implements Pass {
         Shape s = v.shape();
         Shape t = ids.shape();
         return v.dtype() == DataType.INT64 && s != null && t != null && s.hasRank() && t.hasRank() && s.rank() == 2
-                && t.rank() == 2 && s.dim(1).equals(t.dim(1)) && !s.dim(1).isKnown();
+                && t.rank() == 2 && s.dim(1).equals(t.dim(1)) && !(s.dim(1) instanceof Dim.Unknown);
     }
 
     /** Outputs whose axis 1 is the sequence axis of {@code input_ids} lose the first {@code n} positions. */
     private static void dropVirtualOutputs(GraphEdit edit, Graph g, Value ids, int n, List<String> notes) {
         for (Value out : List.copyOf(g.outputs())) {
             Shape s = out.shape();
-            if (s == null || !s.hasRank() || s.rank() < 2 || !s.dim(1).equals(ids.shape().dim(1))) {
+            if (s == null || !s.hasRank() || s.rank() < 2 || !s.dim(1).equals(ids.shape().dim(1))
+                    || s.dim(1) instanceof Dim.Unknown) {
                 continue;
             }
             Value sliced = edit.in("prompt_encoder", () -> edit.slice(out, new long[] {n}, new long[] {Long.MAX_VALUE},
@@ -203,7 +205,7 @@ public final class PromptTuningPass implements Pass {
         long vocab = dims[0];
         int hidden = (int) dims[1];
         if (config.init() == PromptTuningConfig.Init.RANDOM) {
-            return Tensors.normal(name, dt, new long[] {n, hidden}, 1.0, new SplittableRandom(config.seed()));
+            return AdapterTensors.normal(name, dt, new long[] {n, hidden}, 1.0, new SplittableRandom(config.seed()));
         }
         long[] rows = new long[n];
         if (config.init() == PromptTuningConfig.Init.TEXT) {
@@ -222,7 +224,7 @@ public final class PromptTuningPass implements Pass {
                 rows[i] = r;
             }
         }
-        double[] all = Tensors.values(table.constant());
+        double[] all = AdapterTensors.values(table.constant());
         double[] out = new double[n * hidden];
         for (int i = 0; i < n; i++) {
             if (rows[i] < 0 || rows[i] >= vocab) {
@@ -231,7 +233,7 @@ public final class PromptTuningPass implements Pass {
             }
             System.arraycopy(all, (int) (rows[i] * hidden), out, i * hidden, hidden);
         }
-        return Tensors.of(name, dt, new long[] {n, hidden}, out);
+        return AdapterTensors.of(name, dt, new long[] {n, hidden}, out);
     }
 
     private static long[] ones(int n) {

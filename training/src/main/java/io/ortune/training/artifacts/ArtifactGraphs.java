@@ -14,6 +14,8 @@ import io.ortune.graph.ir.Shape;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.ir.Value;
 import io.ortune.graph.ir.ValueType;
+import io.ortune.graph.pass.PassResult;
+import io.ortune.graph.peft.StripTrainingOnlyPass;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -87,7 +89,10 @@ final class ArtifactGraphs {
         return new Rewritten(copy.model(), userInputs, notes);
     }
 
-    /** The eval model: forward and loss only (gradient nodes removed), parameters as graph inputs. */
+    /**
+     * The eval model: forward and loss only (gradient nodes removed), parameters as graph inputs, training-only nodes
+     * (LoRA dropout) left out so evaluation is deterministic.
+     */
     static Rewritten eval(ArtifactRequest r, ArtifactValidator.Resolved res) {
         GraphCopier.Mapped copy = GraphCopier.copyWithMapping(r.model());
         Graph g = copy.model().graph();
@@ -95,8 +100,12 @@ final class ArtifactGraphs {
         List<String> userInputs = paramsToInputs(g, res);
         List<String> notes = new ArrayList<>();
         prune(g, "eval", notes);
-        OptimizerModels.stampArtifactModel(copy.model());
-        return new Rewritten(copy.model(), userInputs, notes);
+        PassResult stripped = new StripTrainingOnlyPass().run(copy.model());
+        if (stripped.changed()) {
+            notes.addAll(stripped.changes());
+        }
+        OptimizerModels.stampArtifactModel(stripped.model());
+        return new Rewritten(stripped.model(), userInputs, notes);
     }
 
     private static Set<Value> mappedGradients(ArtifactRequest r, GraphCopier.Mapped copy) {

@@ -83,6 +83,8 @@ final class ForwardRewrites {
         }
         Node c = g.insertNode(g.indexOf(n), name, n.domain(), n.opType(), n.inputs(), outNames,
                 n.attributes().values());
+        c.metadataProps().putAll(n.metadataProps()); // marks such as ortune.training_only travel with the node
+        c.setDocString(n.docString());
         List<ValueType> inferred = OpSchemas.infer(c, b.opset());
         for (int i = 0; i < count; i++) {
             ValueType t = i < n.outputs().size() ? n.output(i).type() : inferred.get(i);

@@ -21,6 +21,7 @@ import io.ortune.graph.peft.Injection;
 import io.ortune.graph.peft.LinearMatcher;
 import io.ortune.graph.peft.PeftMetadata;
 import io.ortune.graph.peft.PeftMethod;
+import io.ortune.graph.validate.ModelValidator;
 import io.ortune.models.arch.Form;
 
 import java.util.ArrayList;
@@ -46,14 +47,14 @@ class BottleneckAdapterPassTest {
         for (Model base : List.of(MethodModels.gpt2(Form.TRAINING), MethodModels.llama(Form.TRAINING))) {
             for (Style style : Style.values()) {
                 Model m = new BottleneckAdapterPass(config(style, 4, act)).inject(base).model();
-                Close.bitExact(base.graph().name() + " " + style + " " + act, Ort.run(m, feeds, "logits"),
-                        Ort.run(base, feeds, "logits"));
+                MethodClose.bitExact(base.graph().name() + " " + style + " " + act, MethodOrt.run(m, feeds, "logits"),
+                        MethodOrt.run(base, feeds, "logits"));
             }
         }
         Model bert = MethodModels.bert();
         Map<String, Tensor> bf = MethodModels.bertFeeds(2, 5, MethodModels.VOCAB, 2);
         Model m = new BottleneckAdapterPass(config(Style.HOULSBY, 4, act)).inject(bert).model();
-        Close.bitExact("bert houlsby " + act, Ort.run(m, bf, "logits"), Ort.run(bert, bf, "logits"));
+        MethodClose.bitExact("bert houlsby " + act, MethodOrt.run(m, bf, "logits"), MethodOrt.run(bert, bf, "logits"));
     }
 
     @Test
@@ -62,6 +63,7 @@ class BottleneckAdapterPassTest {
         String before = ModelPrinter.print(base);
         Injection h = new BottleneckAdapterPass(config(Style.HOULSBY, 4, Activation.RELU)).inject(base);
         assertThat(ModelPrinter.print(base)).as("input model untouched").isEqualTo(before);
+        assertThat(ModelValidator.validate(h.model()).errors()).isEmpty();
         // hidden 16, bottleneck 4: down 4x16 + 4, up 16x4 + 16 = 148 per adapter; Houlsby: 2 per layer, 2 layers.
         assertThat(h.report().injected()).containsExactly(
                 "transformer.h.0.attn.c_proj: bottleneck adapter 16 -> 4 -> 16 (relu)",
@@ -94,8 +96,8 @@ class BottleneckAdapterPassTest {
         assertThat(inj.report().injected()).hasSize(12);
         assertThat(inj.report().trainableParams()).isEqualTo(12L * (2 * 384 * 24 + 24 + 384));
         Map<String, Tensor> feeds = MethodModels.bertFeeds(2, 7, 30522, 4);
-        Close.bitExact("MiniLM last_hidden_state", Ort.run(inj.model(), feeds, "last_hidden_state"),
-                Ort.run(base, feeds, "last_hidden_state"));
+        MethodClose.bitExact("MiniLM last_hidden_state", MethodOrt.run(inj.model(), feeds, "last_hidden_state"),
+                MethodOrt.run(base, feeds, "last_hidden_state"));
     }
 
     /**
@@ -126,8 +128,8 @@ class BottleneckAdapterPassTest {
         Value out = h.consumers().stream().filter(n -> n.is("Add")).findFirst().orElseThrow().output();
         g.addOutput(h);
         g.addOutput(out);
-        Map<String, Tensor> got = Ort.run(m, MethodModels.decoderFeeds(2, 5, 4), List.of(h.name(), out.name()));
-        double[] hv = Ort.values(got.get(h.name()));
+        Map<String, Tensor> got = MethodOrt.run(m, MethodModels.decoderFeeds(2, 5, 4), List.of(h.name(), out.name()));
+        double[] hv = MethodOrt.values(got.get(h.name()));
         double[] expected = new double[hv.length];
         int hidden = 16;
         int b = 4;
@@ -148,7 +150,7 @@ class BottleneckAdapterPassTest {
                 expected[row * hidden + i] = hv[row * hidden + i] + s;
             }
         }
-        Close.assertClose("adapter output vs float64 formula (" + act + ")", Ort.values(got.get(out.name())), expected,
+        MethodClose.assertClose("adapter output vs float64 formula (" + act + ")", MethodOrt.values(got.get(out.name())), expected,
                 1e-5, 1e-5, "float32 graph vs float64 reference, sums of 16 terms of order 1");
     }
 
@@ -159,7 +161,7 @@ class BottleneckAdapterPassTest {
             case SILU:
                 return x / (1 + Math.exp(-x));
             default:
-                return 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)));
+                return 0.5 * x * (1 + ErfReference.erf(x / Math.sqrt(2)));
         }
     }
 
@@ -168,9 +170,9 @@ class BottleneckAdapterPassTest {
         Injection inj = new BottleneckAdapterPass(config(Style.HOULSBY, 4, Activation.GELU))
                 .inject(MethodModels.gpt2(Form.TRAINING));
         List<String> names = new ArrayList<>(PeftMetadata.trainable(inj.model()).orElseThrow());
-        AdapterGradients.check("gpt2 bottleneck", inj.model(), MethodModels.decoderFeeds(2, 5, 5), "logits", names, 6);
+        MethodGradients.check("gpt2 bottleneck", inj.model(), MethodModels.decoderFeeds(2, 5, 5), "logits", names, 6);
         Injection bert = new BottleneckAdapterPass(config(Style.PFEIFFER, 4, Activation.SILU)).inject(MethodModels.bert());
-        AdapterGradients.check("bert bottleneck", bert.model(), MethodModels.bertFeeds(2, 5, MethodModels.VOCAB, 7),
+        MethodGradients.check("bert bottleneck", bert.model(), MethodModels.bertFeeds(2, 5, MethodModels.VOCAB, 7),
                 "logits", new ArrayList<>(PeftMetadata.trainable(bert.model()).orElseThrow()), 8);
     }
 

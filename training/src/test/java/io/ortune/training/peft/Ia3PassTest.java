@@ -18,6 +18,7 @@ import io.ortune.graph.peft.Injection;
 import io.ortune.graph.peft.LayerRange;
 import io.ortune.graph.peft.PeftMetadata;
 import io.ortune.graph.peft.PeftMethod;
+import io.ortune.graph.validate.ModelValidator;
 import io.ortune.models.arch.Form;
 
 import java.util.ArrayList;
@@ -36,9 +37,10 @@ class Ia3PassTest {
         String before = ModelPrinter.print(base);
         Injection inj = new Ia3Pass(Ia3Config.defaults()).inject(base);
         assertThat(ModelPrinter.print(base)).as("input model untouched").isEqualTo(before);
+        assertThat(ModelValidator.validate(inj.model()).errors()).isEmpty();
         Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 6, 1);
-        Close.bitExact("gpt2 logits with IA3 at init", Ort.run(inj.model(), feeds, "logits"),
-                Ort.run(base, feeds, "logits"));
+        MethodClose.bitExact("gpt2 logits with IA3 at init", MethodOrt.run(inj.model(), feeds, "logits"),
+                MethodOrt.run(base, feeds, "logits"));
         // c_attn: output of 3·16 (q, k and v, as PEFT); mlp.c_proj: input of 4·16; 2 layers.
         assertThat(inj.report().injected()).hasSize(4);
         assertThat(inj.report().trainableParams()).isEqualTo(2 * (48 + 64));
@@ -54,14 +56,14 @@ class Ia3PassTest {
         Model llama = MethodModels.llama(Form.TRAINING);
         Injection li = new Ia3Pass(Ia3Config.defaults()).inject(llama);
         Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 6, 2);
-        Close.bitExact("llama logits", Ort.run(li.model(), feeds, "logits"), Ort.run(llama, feeds, "logits"));
+        MethodClose.bitExact("llama logits", MethodOrt.run(li.model(), feeds, "logits"), MethodOrt.run(llama, feeds, "logits"));
         // k_proj and v_proj out = 2 kv heads · 4 = 8 each, down_proj in = 24; 2 layers.
         assertThat(li.report().trainableParams()).isEqualTo(2 * (8 + 8 + 24));
 
         Model bert = MethodModels.bert();
         Injection bi = new Ia3Pass(Ia3Config.defaults()).inject(bert);
         Map<String, Tensor> bf = MethodModels.bertFeeds(2, 5, MethodModels.VOCAB, 3);
-        Close.bitExact("bert logits", Ort.run(bi.model(), bf, "logits"), Ort.run(bert, bf, "logits"));
+        MethodClose.bitExact("bert logits", MethodOrt.run(bi.model(), bf, "logits"), MethodOrt.run(bert, bf, "logits"));
         // key 16 + value 16 (outputs); attention.output.dense 16 and output.dense 24 (inputs: PEFT's suffix rule
         // makes both feed-forward modules).
         assertThat(bi.report().trainableParams()).isEqualTo(2 * (16 + 16 + 16 + 24));
@@ -78,8 +80,8 @@ class Ia3PassTest {
         assertThat(inj.report().injected()).contains("encoder.layer.0.attention.self.key: ia3 scales the output "
                 + "(384 values)", "encoder.layer.5.output.dense: ia3 scales the input (1536 values)");
         Map<String, Tensor> feeds = MethodModels.bertFeeds(2, 7, 30522, 4);
-        Close.bitExact("MiniLM last_hidden_state", Ort.run(inj.model(), feeds, "last_hidden_state"),
-                Ort.run(base, feeds, "last_hidden_state"));
+        MethodClose.bitExact("MiniLM last_hidden_state", MethodOrt.run(inj.model(), feeds, "last_hidden_state"),
+                MethodOrt.run(base, feeds, "last_hidden_state"));
     }
 
     /**
@@ -103,11 +105,11 @@ class Ia3PassTest {
                 }
                 adapted.graph().setInitializerTensor(l, Tensor.ofFloats(l.name(), dims, v));
                 String module = e.getKey().substring("base_model.model.".length(), e.getKey().length() - 6);
-                Merge.scale(merged, module, v, dims[0] == 1);
+                Ia3Merge.scale(merged, module, v, dims[0] == 1);
             }
             Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 6, 6);
-            Close.assertClose(base.graph().name() + ": IA3 vs merged weights", Ort.run(adapted, feeds, "logits"),
-                    Ort.run(merged, feeds, "logits"), 1e-5, 1e-4, "float32, same products in another order");
+            MethodClose.assertClose(base.graph().name() + ": IA3 vs merged weights", MethodOrt.run(adapted, feeds, "logits"),
+                    MethodOrt.run(merged, feeds, "logits"), 1e-5, 1e-4, "float32, same products in another order");
         }
     }
 
@@ -117,9 +119,9 @@ class Ia3PassTest {
                 .inject(MethodModels.llama(Form.TRAINING));
         List<String> names = new ArrayList<>(PeftMetadata.trainable(inj.model()).orElseThrow());
         assertThat(names).hasSize(3);
-        AdapterGradients.check("llama IA3", inj.model(), MethodModels.decoderFeeds(2, 5, 7), "logits", names, 8);
+        MethodGradients.check("llama IA3", inj.model(), MethodModels.decoderFeeds(2, 5, 7), "logits", names, 8);
         Injection gpt = new Ia3Pass(Ia3Config.defaults()).inject(MethodModels.gpt2(Form.TRAINING));
-        AdapterGradients.check("gpt2 IA3", gpt.model(), MethodModels.decoderFeeds(2, 5, 9), "logits",
+        MethodGradients.check("gpt2 IA3", gpt.model(), MethodModels.decoderFeeds(2, 5, 9), "logits",
                 new ArrayList<>(PeftMetadata.trainable(gpt.model()).orElseThrow()), 10);
     }
 
@@ -143,6 +145,9 @@ class Ia3PassTest {
         Model llama = MethodModels.llama(Form.TRAINING);
         assertThatThrownBy(() -> new Ia3Pass(Ia3Config.defaults().withTargets("nope", "")).inject(llama))
                 .hasMessageContaining("IA3 --target nope matches no linear layer");
+        assertThatThrownBy(() -> new Ia3Pass(Ia3Config.defaults().withTargets("k_proj", "down_proj")).inject(llama))
+                .hasMessageContaining("must be a subset of the targets k_proj").hasMessageContaining(
+                        "'model.layers.0.mlp.down_proj' is not a target");
         Model once = new Ia3Pass(Ia3Config.defaults()).inject(llama).model();
         assertThatThrownBy(() -> new Ia3Pass(Ia3Config.defaults()).inject(once))
                 .hasMessageContaining("already has an adapter named 'default'");

@@ -13,6 +13,7 @@ import io.ortune.graph.peft.LoraInit;
 import io.ortune.graph.peft.LoraPass;
 import io.ortune.graph.peft.PeftMetadata;
 import io.ortune.graph.peft.SkippedCandidate;
+import io.ortune.graph.validate.ModelValidator;
 import io.ortune.models.arch.Form;
 
 import java.util.Map;
@@ -73,6 +74,7 @@ class LoraIdentityTest {
         LoraConfig cfg = LoraConfig.of(targets).withInit(init).withR(4).withAlpha(8).withSeed(3).withDora(dora);
         Injection inj = new LoraPass(cfg).inject(base);
         assertThat(ModelPrinter.print(base, true)).as("the input model is not changed").isEqualTo(before);
+        assertThat(ModelValidator.validate(inj.model()).issues()).as("validation issues").isEmpty();
         assertThat(inj.report().injected()).as("injected modules").hasSize(modules);
         assertThat(inj.report().skipped()).as("skipped").allSatisfy(s -> assertThat(s.reason()).isNotBlank());
         Map<String, Tensor> feeds = PeftModels.feeds(base, 5);

@@ -61,7 +61,7 @@ class PeftGradientTest {
         List<String> params = trainable(m);
         assertThat(params).hasSize(6);
         Map<String, double[]> grads = gradients(m, params);
-        Model detached = detached(m);
+        Model detached = detached(m, feeds());
         double largestGap = 0;
         for (String p : params) {
             double[] fdDetached = finiteDifferences(detached, p);
@@ -171,8 +171,8 @@ class PeftGradientTest {
         return s.run(feeds, List.of("L")).get("L").toDoubles()[0];
     }
 
-    /** {@code m} with every stop-gradient node's output replaced by the constant it has at these parameters. */
-    private static Model detached(Model m) {
+    /** {@code m} with every stop-gradient node's output replaced by the constant it has for {@code feeds}. */
+    static Model detached(Model m, Map<String, Tensor> feeds) {
         Model probe = GraphCopier.copy(m);
         List<Node> stops = probe.graph().nodes().stream().filter(NodeMarks::isStopGradient).toList();
         List<String> names = new ArrayList<>();
@@ -180,12 +180,12 @@ class PeftGradientTest {
             probe.graph().addOutput(n.output());
             names.add(n.output().name());
         }
-        Map<String, Tensor> values = PeftModelsRun.run(probe, feeds(), names);
+        Map<String, Tensor> values = PeftModelsRun.run(probe, feeds, names);
         Model out = GraphCopier.copy(m);
         Graph g = out.graph();
         for (Node n : g.nodes().stream().filter(NodeMarks::isStopGradient).toList()) {
             Tensor t = values.get(n.output().name());
-            Value c = g.addInitializer(Tensor.ofDoubles(n.output().name() + "_frozen", t.dims(), t.toDoubles()));
+            Value c = g.addInitializer(t.withName(n.output().name() + "_frozen"));
             n.output().replaceAllUsesWith(c);
         }
         DeadCodeElimination.run(g);

@@ -20,6 +20,7 @@ import io.ortune.graph.peft.PeftMetadata;
 import io.ortune.graph.peft.PeftMethod;
 import io.ortune.graph.peft.PrefixTuningConfig;
 import io.ortune.graph.peft.PrefixTuningPass;
+import io.ortune.graph.validate.ModelValidator;
 import io.ortune.models.arch.Form;
 
 import java.util.ArrayList;
@@ -64,18 +65,19 @@ class PrefixTuningPassTest {
             String before = ModelPrinter.print(base);
             Model m = masked(new PrefixTuningPass(PrefixTuningConfig.of(P)).inject(base).model());
             assertThat(ModelPrinter.print(base)).as("input model untouched").isEqualTo(before);
+            assertThat(ModelValidator.validate(m).errors()).isEmpty();
             Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 5, 1);
             long[] mask = feeds.get("attention_mask").toLongs();
-            Close.assertClose(base.graph().name() + ": masked prefix vs base",
-                    PromptTuningPassTest.realTokens(Ort.run(m, feeds, "logits"), mask),
-                    PromptTuningPassTest.realTokens(Ort.run(base, feeds, "logits"), mask), 1e-6, 1e-5,
+            MethodClose.assertClose(base.graph().name() + ": masked prefix vs base",
+                    PromptTuningPassTest.realTokens(MethodOrt.run(m, feeds, "logits"), mask),
+                    PromptTuningPassTest.realTokens(MethodOrt.run(base, feeds, "logits"), mask), 1e-6, 1e-5,
                     "float32, longer rows with exact zeros");
         }
         Model bert = MethodModels.bert();
         Map<String, Tensor> bf = MethodModels.bertFeeds(2, 5, MethodModels.VOCAB, 2);
-        Close.assertClose("bert: masked prefix vs base",
-                Ort.run(masked(new PrefixTuningPass(PrefixTuningConfig.of(P)).inject(bert).model()), bf, "logits"),
-                Ort.run(bert, bf, "logits"), 1e-6, 1e-5, "float32, longer rows with exact zeros");
+        MethodClose.assertClose("bert: masked prefix vs base",
+                MethodOrt.run(masked(new PrefixTuningPass(PrefixTuningConfig.of(P)).inject(bert).model()), bf, "logits"),
+                MethodOrt.run(bert, bf, "logits"), 1e-6, 1e-5, "float32, longer rows with exact zeros");
     }
 
     @Test
@@ -85,11 +87,11 @@ class PrefixTuningPassTest {
         // 6 layers x keys and values x 12 heads x 32.
         assertThat(inj.report().trainableParams()).isEqualTo((long) P * 6 * 2 * 384);
         Map<String, Tensor> feeds = MethodModels.bertFeeds(2, 7, 30522, 4);
-        Tensor ref = Ort.run(base, feeds, "last_hidden_state");
-        Close.assertClose("MiniLM: masked prefix vs base", Ort.run(masked(inj.model()), feeds, "last_hidden_state"),
+        Tensor ref = MethodOrt.run(base, feeds, "last_hidden_state");
+        MethodClose.assertClose("MiniLM: masked prefix vs base", MethodOrt.run(masked(inj.model()), feeds, "last_hidden_state"),
                 ref, 1e-5, 1e-5, "float32 over 6 layers of width 384, longer rows with exact zeros");
-        assertThat(Ort.values(Ort.run(inj.model(), feeds, "last_hidden_state"))).as("a visible prefix matters")
-                .isNotEqualTo(Ort.values(ref));
+        assertThat(MethodOrt.values(MethodOrt.run(inj.model(), feeds, "last_hidden_state"))).as("a visible prefix matters")
+                .isNotEqualTo(MethodOrt.values(ref));
     }
 
     /**
@@ -119,12 +121,12 @@ class PrefixTuningPassTest {
                         g.addOutput(x);
                     }
                 }
-                Map<String, Tensor> got = Ort.run(m, feeds, List.of(q.name(), k.name(), v.name(), mask.name(),
+                Map<String, Tensor> got = MethodOrt.run(m, feeds, List.of(q.name(), k.name(), v.name(), mask.name(),
                         out.name()));
-                double[] expected = Reference.attention(got.get(q.name()), got.get(k.name()), got.get(v.name()),
+                double[] expected = PrefixAttentionReference.attention(got.get(q.name()), got.get(k.name()), got.get(v.name()),
                         got.get(mask.name()), emb, layer, sites.size(), P);
-                Close.assertClose(base.graph().name() + " layer " + layer + ": attention vs float64 reference",
-                        Ort.values(got.get(out.name())), expected, 1e-5, 1e-4, "float32 vs float64, rows of 8 terms");
+                MethodClose.assertClose(base.graph().name() + " layer " + layer + ": attention vs float64 reference",
+                        MethodOrt.values(got.get(out.name())), expected, 1e-5, 1e-4, "float32 vs float64, rows of 8 terms");
             }
         }
     }
@@ -140,7 +142,7 @@ class PrefixTuningPassTest {
         Map<String, Tensor> full = new LinkedHashMap<>();
         full.put("input_ids", Tensor.ofLongs("input_ids", new long[] {1, 4}, ids));
         full.put("attention_mask", Tensor.ofLongs("attention_mask", new long[] {1, 4}, 1, 1, 1, 1));
-        double[] all = Ort.values(Ort.run(train, full, "logits"));
+        double[] all = MethodOrt.values(MethodOrt.run(train, full, "logits"));
         double[] last = java.util.Arrays.copyOfRange(all, 3 * MethodModels.VOCAB, 4 * MethodModels.VOCAB);
 
         List<String> presents = new ArrayList<>();
@@ -160,7 +162,7 @@ class PrefixTuningPassTest {
         }
         List<String> outs = new ArrayList<>(List.of("logits"));
         outs.addAll(presents);
-        Map<String, Tensor> r1 = Ort.run(kv, step, outs);
+        Map<String, Tensor> r1 = MethodOrt.run(kv, step, outs);
         assertThat(r1.get("present.0.key").dims()).as("present keeps only real tokens").containsExactly(1, 2, 3, 4);
         Map<String, Tensor> step2 = new LinkedHashMap<>();
         step2.put("input_ids", Tensor.ofLongs("input_ids", new long[] {1, 1}, 29));
@@ -170,19 +172,19 @@ class PrefixTuningPassTest {
             String n = pr.replace("present.", "past_key_values.");
             step2.put(n, r1.get(pr).withName(n));
         }
-        Close.assertClose("KV-cache decode step vs training form, last token",
-                Ort.values(Ort.run(kv, step2, "logits")), last, 1e-5, 1e-4,
+        MethodClose.assertClose("KV-cache decode step vs training form, last token",
+                MethodOrt.values(MethodOrt.run(kv, step2, "logits")), last, 1e-5, 1e-4,
                 "float32, same math split over two runs");
     }
 
     @Test
     void gradientsMatchFiniteDifferences() {
         Injection gpt = new PrefixTuningPass(PrefixTuningConfig.of(2)).inject(MethodModels.gpt2(Form.TRAINING));
-        AdapterGradients.check("gpt2 prefix", gpt.model(), MethodModels.decoderFeeds(2, 4, 1), "logits",
+        MethodGradients.check("gpt2 prefix", gpt.model(), MethodModels.decoderFeeds(2, 4, 1), "logits",
                 List.of(EMB), 2);
         Injection llama = new PrefixTuningPass(PrefixTuningConfig.of(2).withReparameterization(6))
                 .inject(MethodModels.llama(Form.TRAINING));
-        AdapterGradients.check("llama prefix (MLP)", llama.model(), MethodModels.decoderFeeds(2, 4, 3), "logits",
+        MethodGradients.check("llama prefix (MLP)", llama.model(), MethodModels.decoderFeeds(2, 4, 3), "logits",
                 new ArrayList<>(PeftMetadata.trainable(llama.model()).orElseThrow()), 4);
     }
 

@@ -21,6 +21,7 @@ import io.ortune.graph.peft.PeftMetadata;
 import io.ortune.graph.peft.PeftMethod;
 import io.ortune.graph.peft.PromptTuningConfig;
 import io.ortune.graph.peft.PromptTuningPass;
+import io.ortune.graph.validate.ModelValidator;
 import io.ortune.models.arch.Form;
 
 import java.util.LinkedHashMap;
@@ -47,22 +48,36 @@ class PromptTuningPassTest {
             String before = ModelPrinter.print(base);
             Injection inj = new PromptTuningPass(PromptTuningConfig.random(N).withSeed(4)).inject(base);
             assertThat(ModelPrinter.print(base)).as("input model untouched").isEqualTo(before);
+            assertThat(ModelValidator.validate(inj.model()).errors()).isEmpty();
             Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 5, 1);
-            Tensor got = Ort.run(inj.model(), feeds, "logits");
+            Tensor got = MethodOrt.run(inj.model(), feeds, "logits");
             assertThat(got.dims()).as("(a) logits keep the user's shape")
-                    .containsExactly(Ort.run(base, feeds, "logits").dims());
-            Tensor ref = Ort.run(handReference(base), referenceFeeds(inj.model(), feeds), "logits");
-            Close.assertClose(base.graph().name() + ": (c) prompt tuning vs hand-prepended embeddings", Ort.values(got),
+                    .containsExactly(MethodOrt.run(base, feeds, "logits").dims());
+            Tensor ref = MethodOrt.run(handReference(base), referenceFeeds(inj.model(), feeds), "logits");
+            MethodClose.assertClose(base.graph().name() + ": (c) prompt tuning vs hand-prepended embeddings", MethodOrt.values(got),
                     dropFront(ref, N), 1e-6, 1e-5, "same kernels, summation order may differ");
         }
         Model bert = MethodModels.bert();
         Injection inj = new PromptTuningPass(PromptTuningConfig.vocab(N, 2)).inject(bert);
         Map<String, Tensor> feeds = MethodModels.bertFeeds(2, 5, MethodModels.VOCAB, 3);
-        Tensor got = Ort.run(inj.model(), feeds, "logits");
+        Tensor got = MethodOrt.run(inj.model(), feeds, "logits");
         assertThat(got.dims()).containsExactly(2, 3);
-        Close.assertClose("bert: (c) prompt tuning vs hand-prepended embeddings", got,
-                Ort.run(handReference(bert), referenceFeeds(inj.model(), feeds), "logits"), 1e-6, 1e-5,
+        MethodClose.assertClose("bert: (c) prompt tuning vs hand-prepended embeddings", got,
+                MethodOrt.run(handReference(bert), referenceFeeds(inj.model(), feeds), "logits"), 1e-6, 1e-5,
                 "same kernels, summation order may differ");
+    }
+
+    /** The opset-11 export: last_hidden_state keeps [batch, sequence, 384] and equals the hand reference. */
+    @Test
+    void miniLmExport() {
+        Model base = MethodModels.miniLm();
+        Injection inj = new PromptTuningPass(PromptTuningConfig.vocab(N, 1)).inject(base);
+        Map<String, Tensor> feeds = MethodModels.bertFeeds(2, 6, 30522, 5);
+        Tensor got = MethodOrt.run(inj.model(), feeds, "last_hidden_state");
+        assertThat(got.dims()).containsExactly(2, 6, 384);
+        Tensor ref = MethodOrt.run(handReference(base), referenceFeeds(inj.model(), feeds), "last_hidden_state");
+        MethodClose.assertClose("MiniLM: prompt tuning vs hand-prepended embeddings", MethodOrt.values(got), dropFront(ref, N),
+                1e-5, 1e-5, "same kernels over 6 layers of width 384, summation order may differ");
     }
 
     /**
@@ -78,13 +93,13 @@ class PromptTuningPassTest {
             m.graph().setInitializerTensor(hidden, Tensor.ofLongs(PROMPT_MASK, new long[] {1, N}, new long[N]));
             Map<String, Tensor> feeds = MethodModels.decoderFeeds(2, 6, 5);
             long[] mask = feeds.get("attention_mask").toLongs();
-            Close.assertClose(base.graph().name() + ": masked prompt vs base, real tokens",
-                    realTokens(Ort.run(m, feeds, "logits"), mask), realTokens(Ort.run(base, feeds, "logits"), mask),
+            MethodClose.assertClose(base.graph().name() + ": masked prompt vs base, real tokens",
+                    realTokens(MethodOrt.run(m, feeds, "logits"), mask), realTokens(MethodOrt.run(base, feeds, "logits"), mask),
                     1e-6, 1e-5, "float32, longer rows with exact zeros");
-            Tensor open = Ort.run(new PromptTuningPass(PromptTuningConfig.random(N)).inject(base).model(), feeds,
+            Tensor open = MethodOrt.run(new PromptTuningPass(PromptTuningConfig.random(N)).inject(base).model(), feeds,
                     "logits");
-            assertThat(Ort.values(open)).as("a visible prompt changes the outputs")
-                    .isNotEqualTo(Ort.values(Ort.run(base, feeds, "logits")));
+            assertThat(MethodOrt.values(open)).as("a visible prompt changes the outputs")
+                    .isNotEqualTo(MethodOrt.values(MethodOrt.run(base, feeds, "logits")));
         }
     }
 
@@ -93,7 +108,7 @@ class PromptTuningPassTest {
      * every key (Hugging Face's convention): its output is meaningless and differs once there are more keys.
      */
     static double[] realTokens(Tensor logits, long[] mask) {
-        double[] v = Ort.values(logits);
+        double[] v = MethodOrt.values(logits);
         int vocab = (int) logits.dims()[2];
         java.util.List<Double> out = new java.util.ArrayList<>();
         for (int p = 0; p < mask.length; p++) {
@@ -143,10 +158,10 @@ class PromptTuningPassTest {
     @Test
     void gradientsMatchFiniteDifferences() {
         Injection gpt = new PromptTuningPass(PromptTuningConfig.random(N)).inject(MethodModels.gpt2(Form.TRAINING));
-        AdapterGradients.check("gpt2 prompt", gpt.model(), MethodModels.decoderFeeds(2, 4, 6), "logits",
+        MethodGradients.check("gpt2 prompt", gpt.model(), MethodModels.decoderFeeds(2, 4, 6), "logits",
                 List.of(PROMPT), 7);
         Injection bert = new PromptTuningPass(PromptTuningConfig.random(N)).inject(MethodModels.bert());
-        AdapterGradients.check("bert prompt", bert.model(), MethodModels.bertFeeds(2, 4, MethodModels.VOCAB, 8), "logits",
+        MethodGradients.check("bert prompt", bert.model(), MethodModels.bertFeeds(2, 4, MethodModels.VOCAB, 8), "logits",
                 List.of(PROMPT), 9);
     }
 
@@ -232,7 +247,7 @@ class PromptTuningPassTest {
     /** Values of [b, n + t, v] without the first {@code n} positions of axis 1. */
     static double[] dropFront(Tensor x, int n) {
         long[] d = x.dims();
-        double[] v = Ort.values(x);
+        double[] v = MethodOrt.values(x);
         int tt = (int) d[1];
         int inner = (int) d[2];
         double[] out = new double[(int) (d[0] * (tt - n) * inner)];

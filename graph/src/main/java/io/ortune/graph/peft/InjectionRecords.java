@@ -8,9 +8,9 @@ import java.util.Collection;
 import java.util.List;
 
 /** The bookkeeping every injection pass shares: name checks, parameter counts, the report. */
-final class Reports {
+final class InjectionRecords {
 
-    private Reports() {
+    private InjectionRecords() {
     }
 
     /** Fails when {@code m} already has an adapter named {@code adapter}. */

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.fail;
 import io.ortune.graph.ir.Tensor;
 
 /** Comparisons for the PEFT tests: bit-exact tensors, and {@code |a−b| ≤ atol + rtol·|b|} with a reason. */
-final class Close {
+final class MethodClose {
 
-    private Close() {
+    private MethodClose() {
     }
 
     /** Same shape, dtype and bits (float {@code -0} and {@code 0} count as different: nothing may change). */
@@ -58,6 +58,6 @@ final class Close {
 
     static void assertClose(String what, Tensor actual, Tensor expected, double atol, double rtol, String reason) {
         assertThat(actual.dims()).as("%s: shape", what).containsExactly(expected.dims());
-        assertClose(what, Ort.values(actual), Ort.values(expected), atol, rtol, reason);
+        assertClose(what, MethodOrt.values(actual), MethodOrt.values(expected), atol, rtol, reason);
     }
 }

@@ -23,7 +23,7 @@ import java.util.Random;
  * moved off their initial values by seeded noise, so that no gradient is zero by construction (a zero-initialised
  * {@code up} projection would make the {@code down} gradients vanish).
  */
-final class AdapterGradients {
+final class MethodGradients {
 
     /**
      * Float32 graphs: with h = 1e-2, rounding in L (float32, ~6e-8·|L|, |L| ≲ 10) adds ≲ 3e-5 to a difference
@@ -36,7 +36,7 @@ final class AdapterGradients {
     static final String REASON = "float32 central differences, h=1e-2";
     static final int PROBES = 12;
 
-    private AdapterGradients() {
+    private MethodGradients() {
     }
 
     static void check(String what, Model injected, Map<String, Tensor> feeds, String output, List<String> tensors,
@@ -52,7 +52,7 @@ final class AdapterGradients {
             }
             g.setInitializerTensor(v, Tensor.ofFloats(name, v.constant().dims(), f));
         }
-        long[] dims = Ort.run(m, feeds, output).dims();
+        long[] dims = MethodOrt.run(m, feeds, output).dims();
         GraphBuilder b = GraphBuilder.on(m);
         Value y = g.outputs().stream().filter(v -> v.name().equals(output)).findFirst().orElseThrow();
         float[] r = new float[(int) count(dims)];
@@ -67,7 +67,7 @@ final class AdapterGradients {
         for (String name : tensors) {
             outs.add(res.gradients().get(name).name());
         }
-        Map<String, Tensor> grads = Ort.run(res.model(), feeds, outs);
+        Map<String, Tensor> grads = MethodOrt.run(res.model(), feeds, outs);
 
         Model fd = GraphCopier.copy(m);
         Map<String, Tensor> fdFeeds = new LinkedHashMap<>(feeds);
@@ -76,9 +76,9 @@ final class AdapterGradients {
             fd.graph().addInput(v);
             fdFeeds.put(name, v.constant());
         }
-        try (InferenceSession s = Ort.session(fd)) {
+        try (InferenceSession s = MethodOrt.session(fd)) {
             for (String name : tensors) {
-                double[] grad = Ort.values(grads.get(res.gradients().get(name).name()));
+                double[] grad = MethodOrt.values(grads.get(res.gradients().get(name).name()));
                 float[] x = fdFeeds.get(name).toFloats();
                 int[] probes = rnd.ints(0, x.length).distinct().limit(Math.min(PROBES, x.length)).toArray();
                 double[] expected = new double[probes.length];
@@ -87,7 +87,7 @@ final class AdapterGradients {
                     expected[k] = central(s, fdFeeds, name, probes[k]);
                     actual[k] = grad[probes[k]];
                 }
-                Close.assertClose(what + ": dL/d " + name + " vs central differences", actual, expected, ATOL, RTOL,
+                MethodClose.assertClose(what + ": dL/d " + name + " vs central differences", actual, expected, ATOL, RTOL,
                         REASON);
             }
         }
@@ -110,7 +110,7 @@ final class AdapterGradients {
     }
 
     private static double loss(InferenceSession s, Map<String, Tensor> feeds) {
-        return Ort.values(s.run(feeds, List.of("L")).get("L"))[0];
+        return MethodOrt.values(s.run(feeds, List.of("L")).get("L"))[0];
     }
 
     static long count(long[] dims) {

@@ -7,9 +7,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** The adapter tensors the passes create: filled, and seeded normal draws, in float32 or float64. */
-final class Tensors {
+final class AdapterTensors {
 
-    private Tensors() {
+    private AdapterTensors() {
     }
 
     static Tensor filled(String name, DataType dtype, long[] dims, double value) {

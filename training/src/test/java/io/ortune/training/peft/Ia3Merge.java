@@ -8,9 +8,9 @@ import io.ortune.graph.peft.LinearSite;
 import io.ortune.graph.peft.WeightLayout;
 
 /** Folds an IA3 vector into a base model's weights by hand (the reference the IA3 test compares with). */
-final class Merge {
+final class Ia3Merge {
 
-    private Merge() {
+    private Ia3Merge() {
     }
 
     /** Scales {@code module}'s weight: its input columns ({@code input}) or its output rows and bias by {@code l}. */

@@ -1,9 +1,9 @@
 package io.ortune.training.peft;
 
 /** The error function in float64 for test references (Abramowitz–Stegun 7.1.26 is too coarse; this is a series). */
-final class Erf {
+final class ErfReference {
 
-    private Erf() {
+    private ErfReference() {
     }
 
     /** erf(x): Taylor series for |x| < 3 (terms until below 1e-17), else the continued fraction of erfc. */

@@ -3,9 +3,9 @@ package io.ortune.training.peft;
 import io.ortune.graph.ir.Tensor;
 
 /** Float64 attention with prefixed keys and values, the reference of the prefix-tuning test. */
-final class Reference {
+final class PrefixAttentionReference {
 
-    private Reference() {
+    private PrefixAttentionReference() {
     }
 
     /**
@@ -21,10 +21,10 @@ final class Reference {
         int d = (int) qt.dims()[3];
         int kv = (int) kt.dims()[1];
         int s = (int) kt.dims()[2];
-        double[] q = Ort.values(qt);
-        double[] k = Ort.values(kt);
-        double[] v = Ort.values(vt);
-        double[] mask = Ort.values(maskT);
+        double[] q = MethodOrt.values(qt);
+        double[] k = MethodOrt.values(kt);
+        double[] v = MethodOrt.values(vt);
+        double[] mask = MethodOrt.values(maskT);
         double scale = 1 / Math.sqrt(d);
         double[] out = new double[b * h * t * d];
         int width = layers * 2 * kv * d;

@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /** ONNX Runtime for the PEFT tests: optimizations off (the graph runs as written), one thread (deterministic). */
-final class Ort {
+final class MethodOrt {
 
     static final SessionOptions OPTIONS = SessionOptions.builder()
             .optimizationLevel(GraphOptimizationLevel.DISABLED).intraOpThreads(1).build();
 
-    private Ort() {
+    private MethodOrt() {
     }
 
     static InferenceSession session(Model m) {
