@@ -14,8 +14,12 @@ not installed here, so its LoRA forward is written out from its definitions:
 
 Fixtures (written under --out, default export/src/test/resources/golden/peft):
   gpt2-lora/   GPT-2 tiny (models/.../golden/gpt2-tiny), target c_attn, r 4, alpha 8, fan_in_fan_out true
+  gpt2-lora-layers/  the same base, target ["c_attn", "c_proj"] (c_proj names attn.c_proj and mlp.c_proj),
+               layers_to_transform [1], r 2, alpha 4, alpha_pattern {"mlp.c_proj": 1}
   llama-lora/  Llama tiny GQA (models/.../golden/llama-tiny-gqa), q_proj,v_proj, r 4, alpha 16,
                rank_pattern {"layers.1.self_attn.q_proj": 2}
+  llama-dora/  the same base, DoRA (use_dora) on q_proj,v_proj, r 4, alpha 8, lora_magnitude_vector [out]
+               (PEFT's DoraLinearLayer: m * (W + s*B@A) / ||W + s*B@A||_row, the norm detached)
   bert-lora/   a tiny BertForSequenceClassification made here (config.json + model.safetensors in the folder),
                target ["query", "value"], r 4, alpha 4, use_rslora true
   minilm-lora/ (only with --minilm DUMP_DIR) all-MiniLM-L6-v2 rebuilt from its ONNX initializers dumped as .npy,
@@ -81,11 +85,18 @@ def scaling(cfg, module):
 
 
 def targeted(cfg, module):
-    """PEFT's check_target_module_exists for a list: the module path ends with a target on a component boundary."""
+    """PEFT's check_target_module_exists: a regex string must match the whole path; a list entry must end the path on
+    a component boundary; with layers_to_transform, the index after layers/h/block(s)/layer must be listed."""
     t = cfg["target_modules"]
     if isinstance(t, str):
-        return re.fullmatch(t, module) is not None
-    return any(module == k or module.endswith("." + k) for k in t)
+        found = re.fullmatch(t, module) is not None
+    else:
+        found = any(module == k or module.endswith("." + k) for k in t)
+    layers = cfg.get("layers_to_transform")
+    if found and layers is not None:
+        m = re.match(r".*\.(?:layers|h|block|blocks|layer)\.(\d+)\.", module)
+        found = m is not None and int(m.group(1)) in (layers if isinstance(layers, list) else [layers])
+    return found
 
 
 class Adapted:
@@ -96,7 +107,7 @@ class Adapted:
         self.cfg = lora_cfg
         self.lora = {k: v.to(dtype) for k, v in (lora or {}).items()}
         self.fan_in_fan_out = fan_in_fan_out
-        self.mode = mode  # unmerged | merged | alpha-not-scaled | no-pattern
+        self.mode = mode  # unmerged | merged | alpha-not-scaled | no-pattern | no-dora
         self.used = set()
 
     def lin(self, module, x, bias=True):
@@ -104,6 +115,9 @@ class Adapted:
         b = self.w.get(module + ".bias") if bias else None
         a_key = PREFIX + module + ".lora_A.weight"
         has = self.cfg is not None and a_key in self.lora
+        m_key = PREFIX + module + ".lora_magnitude_vector"
+        if has and m_key in self.lora and self.mode != "no-dora":
+            return self.dora(module, x, W, b, a_key, m_key)
         if has and self.mode == "merged":
             delta = scaling(self.cfg, module) * (self.lora[PREFIX + module + ".lora_B.weight"] @ self.lora[a_key])
             W = W + (delta.T if self.fan_in_fan_out else delta)  # PEFT's merge: transpose(B @ A, fan_in_fan_out)
@@ -120,6 +134,22 @@ class Adapted:
                 s = scaling(self.cfg, module)
             y = y + (x @ A.T) @ B.T * s
         return y
+
+
+    def dora(self, module, x, W, b, a_key, m_key):
+        """PEFT's DoRA (lora/dora.py DoraLinearLayer): W_oi = transpose(W, fan_in_fan_out); norm = ||W_oi + s*B@A||
+        per output row (detached); result = base(x) + (m/norm - 1) * (x @ W_oi^T) + (m/norm) * s * lora_B(lora_A(x))."""
+        self.used.add(module)
+        A, B, mag = self.lora[a_key], self.lora[PREFIX + module + ".lora_B.weight"], self.lora[m_key]
+        s = module_rank_alpha(self.cfg, module)[1] if self.mode == "alpha-not-scaled" else scaling(self.cfg, module)
+        W_oi = W.T if self.fan_in_fan_out else W
+        norm = (W_oi + s * (B @ A)).norm(p=2, dim=1)
+        scale = mag / norm
+        bias = 0 if b is None else b
+        if self.mode == "merged":
+            return x @ (scale[:, None] * (W_oi + s * (B @ A))).T + bias
+        base = x @ W_oi.T
+        return base + bias + (scale - 1) * base + scale * ((x @ A.T) @ B.T) * s
 
 
 # =============================================================================
@@ -287,7 +317,7 @@ def bert_init(cfg, seed):
 # =============================================================================
 
 def lora_config(target_modules, r, alpha, base, task_type, fan_in_fan_out=False, rank_pattern=None,
-                alpha_pattern=None, use_rslora=False):
+                alpha_pattern=None, use_rslora=False, layers_to_transform=None):
     """LoraConfig.to_dict() as PEFT 0.14 saves it (json.dumps(indent=2, sort_keys=True))."""
     return {
         "alpha_pattern": alpha_pattern or {},
@@ -301,7 +331,7 @@ def lora_config(target_modules, r, alpha, base, task_type, fan_in_fan_out=False,
         "init_lora_weights": True,
         "layer_replication": None,
         "layers_pattern": None,
-        "layers_to_transform": None,
+        "layers_to_transform": layers_to_transform,
         "loftq_config": {},
         "lora_alpha": alpha,
         "lora_bias": False,
@@ -398,6 +428,32 @@ def build_gpt2(checks, out):
     save(out, "gpt2-lora", cfg, lora, zero_padded(logits, mask), j, None)
 
 
+def build_gpt2_layers(checks, out):
+    """c_attn and c_proj (which names both attn.c_proj and mlp.c_proj) in layer 1 only, alpha_pattern on mlp.c_proj."""
+    src = os.path.join(MODELS_GOLDEN, "gpt2-tiny")
+    params, _ = tr.load_safetensors(os.path.join(src, "model.safetensors"))
+    with open(os.path.join(src, "config.json")) as f:
+        mcfg = json.load(f)
+    ids, mask, pos, j = decoder_inputs(src)
+    cfg = lora_config(["c_attn", "c_proj"], 2, 4, "models/src/test/resources/golden/gpt2-tiny", "CAUSAL_LM",
+                      fan_in_fan_out=True, alpha_pattern={"mlp.c_proj": 1}, layers_to_transform=[1])
+    E = mcfg["n_embd"]
+    sites = {}
+    for i in range(mcfg["n_layer"]):
+        pre = f"transformer.h.{i}."
+        sites[pre + "attn.c_attn"] = (E, 3 * E)
+        sites[pre + "attn.c_proj"] = (E, E)
+        sites[pre + "mlp.c_fc"] = (E, 4 * E)
+        sites[pre + "mlp.c_proj"] = (4 * E, E)
+    lora = make_lora(cfg, sites, 111)
+    checks.true("gpt2-lora-layers: exactly layer 1's c_attn, attn.c_proj and mlp.c_proj are adapted",
+                sorted(k[len(PREFIX):-len(".lora_A.weight")] for k in lora if k.endswith("lora_A.weight"))
+                == ["transformer.h.1.attn.c_attn", "transformer.h.1.attn.c_proj", "transformer.h.1.mlp.c_proj"])
+    logits = check_fixture(checks, "gpt2-lora-layers", lambda L, *a: gpt2_forward(L, mcfg, *a), params, cfg, lora,
+                           True, None, (ids, mask, pos), ["alpha-not-scaled", "no-pattern"])
+    save(out, "gpt2-lora-layers", cfg, lora, zero_padded(logits, mask), j, None)
+
+
 def build_llama(checks, out):
     src = os.path.join(MODELS_GOLDEN, "llama-tiny-gqa")
     params, _ = tr.load_safetensors(os.path.join(src, "model.safetensors"))
@@ -420,6 +476,33 @@ def build_llama(checks, out):
                            lambda: tr.llama_forward(params, mcfg, ids, mask, pos)[0], (ids, mask, pos),
                            ["alpha-not-scaled", "no-pattern"])
     save(out, "llama-lora", cfg, lora, zero_padded(logits, mask), j, None)
+
+
+def build_llama_dora(checks, out):
+    """DoRA on q_proj,v_proj: lora_A, lora_B and lora_magnitude_vector (PEFT saves it without ".weight")."""
+    src = os.path.join(MODELS_GOLDEN, "llama-tiny-gqa")
+    params, _ = tr.load_safetensors(os.path.join(src, "model.safetensors"))
+    with open(os.path.join(src, "config.json")) as f:
+        mcfg = json.load(f)
+    ids, mask, pos, j = decoder_inputs(src)
+    cfg = lora_config(["q_proj", "v_proj"], 4, 8, "models/src/test/resources/golden/llama-tiny-gqa", "CAUSAL_LM")
+    cfg["use_dora"] = True
+    D = mcfg["hidden_size"]
+    hd = mcfg.get("head_dim") or D // mcfg["num_attention_heads"]
+    sites = {}
+    for i in range(mcfg["num_hidden_layers"]):
+        sites[f"model.layers.{i}.self_attn.q_proj"] = (D, mcfg["num_attention_heads"] * hd)
+        sites[f"model.layers.{i}.self_attn.v_proj"] = (D, mcfg["num_key_value_heads"] * hd)
+    lora = make_lora(cfg, sites, 606)
+    g = torch.Generator().manual_seed(607)
+    for module in sites:
+        A, B = lora[PREFIX + module + ".lora_A.weight"], lora[PREFIX + module + ".lora_B.weight"]
+        norm = (params[module + ".weight"] + scaling(cfg, module) * (B @ A)).norm(p=2, dim=1)
+        # A trained magnitude: PEFT starts it at the row norms; move it off them so the magnitude matters.
+        lora[PREFIX + module + ".lora_magnitude_vector"] = norm * (1 + 0.2 * torch.randn(norm.shape, generator=g))
+    logits = check_fixture(checks, "llama-dora", lambda L, *a: llama_forward(L, mcfg, *a), params, cfg, lora, False,
+                           None, (ids, mask, pos), ["alpha-not-scaled", "no-dora"])
+    save(out, "llama-dora", cfg, lora, zero_padded(logits, mask), j, None)
 
 
 def build_bert(checks, out):
@@ -505,7 +588,9 @@ def main():
     out = None if args.check else args.out
     checks = tr.Checks()
     build_gpt2(checks, out)
+    build_gpt2_layers(checks, out)
     build_llama(checks, out)
+    build_llama_dora(checks, out)
     build_bert(checks, out)
     if args.minilm:
         build_minilm(checks, out, args.minilm)

@@ -51,7 +51,7 @@ public final class AdapterChecks {
                 issues.add("key '" + key + "': dtype " + t.dtype().onnxName() + ", expected a floating-point type");
             }
             if (parts.isEmpty()) {
-                if (!key.equals(AdapterKeys.PROMPT_EMBEDDINGS) || method == PeftMethod.ADAPTER) {
+                if (!key.equals(AdapterKeys.PROMPT_EMBEDDINGS)) {
                     issues.add("key '" + key + "': not a " + a.config().peftType() + " tensor");
                 }
                 continue;
@@ -80,7 +80,7 @@ public final class AdapterChecks {
                         + rank + "), found " + Arrays.toString(d));
             }
         }
-        if (parts.isEmpty() && method != PeftMethod.ADAPTER && !a.tensors().containsKey(AdapterKeys.PROMPT_EMBEDDINGS)) {
+        if (parts.isEmpty() && !a.tensors().containsKey(AdapterKeys.PROMPT_EMBEDDINGS)) {
             issues.add("missing key '" + AdapterKeys.PROMPT_EMBEDDINGS + "'");
         }
         if (!parts.isEmpty() && a.tensors().isEmpty()) {
@@ -103,7 +103,7 @@ public final class AdapterChecks {
         }
         PeftAdapterConfig c = a.config();
         LinearMatcher.Matches matches = LinearMatcher.find(base.graph());
-        TargetSpec spec = c.targets().toTargetSpec();
+        TargetSpec spec = a.method() == PeftMethod.ADAPTER ? exactly(a.modules()) : c.targets().toTargetSpec();
         TargetSpec.Selection sel = spec.select(matches, c.layers().orElse(null));
         Map<String, LinearSite> selected = new LinkedHashMap<>();
         for (LinearSite s : sel.selected()) {
@@ -124,7 +124,7 @@ public final class AdapterChecks {
                         + describe(c, s, k.part()) + "), found " + Arrays.toString(got));
             }
             DataType wt = s.weight().constant().dtype();
-            if (e.getValue().dtype() != wt) {
+            if (e.getValue().dtype() != wt && !AdapterAttach.widens(e.getValue().dtype(), wt)) {
                 issues.add("key '" + e.getKey() + "': dtype " + e.getValue().dtype().onnxName() + ", but the base "
                         + "weight '" + s.weight().name() + "' is " + wt.onnxName());
             }
@@ -143,6 +143,22 @@ public final class AdapterChecks {
         return new Fit(selected);
     }
 
+    /**
+     * Bottleneck adapters sit where their keys say: the recorded targets mix attention and feed-forward projection
+     * specs, so the modules of the file are selected as they are.
+     */
+    private static TargetSpec exactly(java.util.Set<String> modules) {
+        return TargetSpec.parse(TargetSpec.REGEX_PREFIX + String.join("|", modules.stream()
+                .map(java.util.regex.Pattern::quote).toList()));
+    }
+
+    /** Bottleneck width: {@code max(1, out / reduction_factor)} (reduction_factor 16 when absent). */
+    static long bottleneck(PeftAdapterConfig c, LinearSite s) {
+        Object rf = c.other().getOrDefault("reduction_factor", 16);
+        long factor = rf instanceof Number n ? n.longValue() : Long.parseLong(rf.toString());
+        return Math.max(1, s.outFeatures() / Math.max(1, factor));
+    }
+
     /** The shape PEFT gives {@code part} of site {@code s}. */
     public static long[] expectedShape(PeftAdapterConfig c, LinearSite s, AdapterKeys.Part part) {
         long rank = c.rankOf(s.module());
@@ -152,6 +168,10 @@ public final class AdapterChecks {
             case MAGNITUDE -> new long[] {s.outFeatures()};
             case IA3 -> isFeedforward(c, s.module()) ? new long[] {1, s.inFeatures()}
                     : new long[] {s.outFeatures(), 1};
+            case ADAPTER_DOWN -> new long[] {bottleneck(c, s), s.outFeatures()};
+            case ADAPTER_DOWN_BIAS -> new long[] {bottleneck(c, s)};
+            case ADAPTER_UP -> new long[] {s.outFeatures(), bottleneck(c, s)};
+            case ADAPTER_UP_BIAS -> new long[] {s.outFeatures()};
         };
     }
 
@@ -167,6 +187,8 @@ public final class AdapterChecks {
             case MAGNITUDE -> "out_features=" + s.outFeatures();
             case IA3 -> isFeedforward(c, s.module()) ? "feedforward: 1 x in_features=" + s.inFeatures()
                     : "out_features=" + s.outFeatures() + " x 1";
+            case ADAPTER_DOWN, ADAPTER_DOWN_BIAS, ADAPTER_UP, ADAPTER_UP_BIAS -> "hidden=" + s.outFeatures()
+                    + ", bottleneck=" + bottleneck(c, s);
         };
     }
 

@@ -25,7 +25,8 @@ final class AdapterExtraction {
     /** Recorded config keys written into adapter_config.json as they are (numbers and booleans typed). */
     private static final List<String> PASSED_THROUGH = List.of("token_dim", "num_transformer_submodules",
             "num_attention_heads", "num_layers", "encoder_hidden_size", "prefix_projection", "prompt_tuning_init",
-            "init_ia3_weights");
+            "init_ia3_weights", "style", "mh_adapter", "output_adapter", "reduction_factor", "non_linearity",
+            "residual_before_ln");
 
     private AdapterExtraction() {
     }

@@ -8,8 +8,9 @@ import java.util.Optional;
 /**
  * PEFT's state-dict keys as saved (adapter name removed): {@code base_model.model.<module>.lora_A.weight}
  * {@code [r, in]}, {@code ...lora_B.weight} {@code [out, r]}, DoRA's {@code ...lora_magnitude_vector} {@code [out]}
- * (PEFT strips the {@code .weight} of its DoRA layer when saving), IA3's {@code ...ia3_l}, and the prompt
- * encoders' {@code prompt_embeddings}.
+ * (PEFT strips the {@code .weight} of its DoRA layer when saving), IA3's {@code ...ia3_l}, the prompt
+ * encoders' {@code prompt_embeddings}, and ortune's bottleneck adapters' {@code ...adapter_down.weight} /
+ * {@code .bias}, {@code ...adapter_up.weight} / {@code .bias} ({@code nn.Linear} layout; not a Python PEFT method).
  */
 public final class AdapterKeys {
 
@@ -23,7 +24,11 @@ public final class AdapterKeys {
         LORA_A(".lora_A.weight"),
         LORA_B(".lora_B.weight"),
         MAGNITUDE(".lora_magnitude_vector"),
-        IA3(".ia3_l");
+        IA3(".ia3_l"),
+        ADAPTER_DOWN(".adapter_down.weight"),
+        ADAPTER_DOWN_BIAS(".adapter_down.bias"),
+        ADAPTER_UP(".adapter_up.weight"),
+        ADAPTER_UP_BIAS(".adapter_up.bias");
 
         private final String suffix;
 
@@ -70,13 +75,14 @@ public final class AdapterKeys {
         return Optional.empty();
     }
 
-    /** The per-module parts a method stores (empty for the prompt methods and bottleneck adapters). */
+    /** The per-module parts a method stores (empty for the prompt methods). */
     public static List<Part> parts(PeftMethod method) {
         return switch (method) {
             case LORA -> List.of(Part.LORA_A, Part.LORA_B);
             case DORA -> List.of(Part.LORA_A, Part.LORA_B, Part.MAGNITUDE);
             case IA3 -> List.of(Part.IA3);
-            case PROMPT, PREFIX, ADAPTER -> List.of();
+            case ADAPTER -> List.of(Part.ADAPTER_DOWN, Part.ADAPTER_DOWN_BIAS, Part.ADAPTER_UP, Part.ADAPTER_UP_BIAS);
+            case PROMPT, PREFIX -> List.of();
         };
     }
 }

@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * The adapter folder Python PEFT reads and writes: {@value PeftConfigJson#FILE} and {@value #WEIGHTS}. Reading checks
  * the config (unknown fields tolerated, unsupported ones refused naming the field) and the tensors (the method's keys,
- * complete modules, ranks), and against a base model when one is given; writing checks first, then writes both files
- * to temporary files in the folder and renames them, so a failed write leaves the folder as it was.
+ * complete modules, ranks), and against a base model when one is given; writing runs every check first (nothing is
+ * written when one fails), then writes each file to a temporary file in the folder and renames it into place, weights
+ * before config, so a reader never sees a half-written file.
  */
 public final class PeftAdapterFiles {
 

@@ -120,6 +120,10 @@ public final class PeftConfigJson {
                 out.put("modules_to_save", c.modulesToSave().isEmpty() ? null : c.modulesToSave());
                 out.put("init_ia3_weights", true);
             }
+            case "BOTTLENECK_ADAPTER" -> {
+                out.put("target_modules", targets(c.targets()));
+                out.put("layers_to_transform", c.layersToTransform().isEmpty() ? null : c.layersToTransform());
+            }
             default -> out.put("num_virtual_tokens", c.numVirtualTokens());
         }
         out.putAll(c.other());
@@ -165,7 +169,7 @@ public final class PeftConfigJson {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? (Object) (long) v : (Object) v;
     }
 
-    /** Python's {@code json.dumps(indent=2)} layout: {@code "key": value}, one item per line, {@code {}} and {@code []}. */
+    /** Python's {@code json.dumps(indent=2)}: {@code "key": value}, one item per line, {@code {}} and {@code []}. */
     private static final class PythonStyle extends DefaultPrettyPrinter {
         private static final long serialVersionUID = 1L;
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,7 +31,7 @@ class AttachGoldenTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-lora", "llama-lora", "bert-lora"})
+    @ValueSource(strings = {"gpt2-lora", "gpt2-lora-layers", "llama-lora", "llama-dora", "bert-lora"})
     void attachedAdapterMatchesPyTorch(String name) throws IOException {
         PeftGolden g = PeftGolden.load(name);
         Model base = g.base();
@@ -51,7 +52,7 @@ class AttachGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-lora", "llama-lora", "bert-lora"})
+    @ValueSource(strings = {"gpt2-lora", "gpt2-lora-layers", "llama-lora", "llama-dora", "bert-lora"})
     void roundTripOrtuneToPeftToOrtuneIsBitExact(String name) throws IOException {
         PeftGolden g = PeftGolden.load(name);
         Model base = g.base();
@@ -69,12 +70,28 @@ class AttachGoldenTest {
         float[] b = PeftGolden.run(second.model(), g.feeds()).get("logits").toFloats();
         assertThat(b).as("same graph, same tensors: identical logits").containsExactly(a);
         assertThat(PeftAdapters.list(second.model())).singleElement().satisfies(s -> {
-            assertThat(s.method()).isEqualTo(PeftMethod.LORA);
+            assertThat(s.method()).isEqualTo(original.method());
             assertThat(s.r()).isEqualTo(original.r());
             assertThat(s.alpha()).isEqualTo(original.loraAlpha());
             assertThat(s.trainableParams()).isEqualTo(PeftAdapterFiles.read(g.dir()).parameterCount());
             assertThat(s.active()).isTrue();
         });
+    }
+
+    @Test
+    void regexTargetModulesAttachTheSameModules() throws IOException {
+        PeftGolden g = PeftGolden.load("llama-lora");
+        Path dir = Files.createDirectories(tmp.resolve("regex"));
+        Files.copy(g.dir().resolve(PeftAdapterFiles.WEIGHTS), dir.resolve(PeftAdapterFiles.WEIGHTS));
+        String cfg = Files.readString(g.dir().resolve(PeftConfigJson.FILE));
+        String regex = cfg.replaceAll("\"target_modules\": \\[[^\\]]*\\]",
+                "\"target_modules\": \".*\\\\\\\\.(q_proj|v_proj)\"");
+        assertThat(regex).contains("\"target_modules\": \".*\\\\.(q_proj|v_proj)\"");
+        Files.writeString(dir.resolve(PeftConfigJson.FILE), regex);
+        assertThat(PeftAdapterFiles.read(dir).config().targets().regex()).isEqualTo(".*\\.(q_proj|v_proj)");
+        Injection inj = PeftAdapters.attach(g.base(), dir, "default");
+        Close.assertClose("llama-lora, regex targets", PeftGolden.run(inj.model(), g.feeds()).get("logits"),
+                g.expected(), g.compareFlags(), Close.FP32_VS_FP64);
     }
 
     static PeftAdapterConfig withoutOther(PeftAdapterConfig c) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoldenMergedReferenceTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-lora", "llama-lora", "bert-lora"})
+    @ValueSource(strings = {"gpt2-lora", "gpt2-lora-layers", "llama-lora", "bert-lora"})
     void mergedAdapterMatchesPyTorch(String name) throws IOException {
         PeftGolden g = PeftGolden.load(name);
         Model base = g.base();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ortune.graph.io.NpyFiles;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Tensor;
+import io.ortune.graph.pass.Opset13UpgradePass;
 import io.ortune.graph.peft.LinearMatcher;
 
 import java.io.IOException;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A PEFT LoRA adapter on query,value of the real all-MiniLM-L6-v2 ONNX export (not built by ortune: weights named
  * {@code onnx::MatMul_*}, modules known only from node names). The fixture comes from tools/peft_golden.py, which
  * rebuilt the base in PyTorch from the dumped ONNX initializers (matching ONNX Runtime on the original file within
- * 3.1e-6) and added PEFT's LoRA forward.
+ * 3.1e-6) and added PEFT's LoRA forward. Checked two ways: merged into the weights by the float64 reference, and
+ * attached through the LoRA pass after lifting the export from opset 11 to 13 ({@link Opset13UpgradePass}).
  */
 class MiniLmAdapterTest {
 
@@ -79,5 +81,33 @@ class MiniLmAdapterTest {
         Tensor expected = NpyFiles.read(adapterDir.resolve("logits.npy"));
         double err = Close.assertClose("minilm merged reference", hidden, expected, flags(feeds), MINILM);
         System.out.println("minilm-lora merged reference: max abs error " + err);
+    }
+
+    @Test
+    void attachingToTheOpset11ExportAsksForTheUpgrade() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PeftAdapters.attach(base, adapterDir, "default"))
+                .hasMessageContaining("imports opset 11").hasMessageContaining("--pass upgrade-opset-13");
+    }
+
+    @Test
+    void attachedThroughTheLoraPassMatchesPyTorch() throws IOException {
+        Map<String, Tensor> feeds = feeds();
+        Model base13 = new Opset13UpgradePass().run(base).model();
+        float[] before = PeftGolden.run(base, feeds).get(MiniLm.OUTPUT).toFloats();
+        float[] after = PeftGolden.run(base13, feeds).get(MiniLm.OUTPUT).toFloats();
+        assertThat(after).as("opset 11 -> 13 changes nothing ONNX Runtime computes").containsExactly(before);
+        var inj = PeftAdapters.attach(base13, adapterDir, "default");
+        assertThat(inj.report().injected()).hasSize(12);
+        Tensor hidden = PeftGolden.run(inj.model(), feeds).get(MiniLm.OUTPUT);
+        Tensor expected = NpyFiles.read(adapterDir.resolve("logits.npy"));
+        double err = Close.assertClose("minilm attached", hidden, expected, flags(feeds), MINILM);
+        System.out.println("minilm-lora attached via LoraPass: max abs error " + err);
+        PeftAdapter back = PeftAdapters.extract(inj.model(), "default");
+        PeftAdapter file = PeftAdapterFiles.read(adapterDir);
+        assertThat(back.config().fanInFanOut()).as("the file's nn.Linear setting survives, though the ONNX weights "
+                + "are stored [in, out]").isFalse();
+        for (String k : file.tensors().keySet()) {
+            assertThat(back.tensor(k).contentEquals(file.tensor(k))).as(k).isTrue();
+        }
     }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * Not a test: dumps all-MiniLM-L6-v2's initializers as .npy under their Hugging Face names, with ONNX Runtime's
  * output on fixed inputs, for {@code tools/peft_golden.py --minilm DIR} (no {@code onnx} Python package exists here).
  * Runs only when asked:
- * {@code mvn -o -pl export -am test -Dtest=MiniLmDump -Dortune.minilm.dump=DIR -Dsurefire.failIfNoSpecifiedTests=false}.
+ * {@code mvn -o -pl export -am test -Dtest=MiniLmDump -Dortune.minilm.dump=DIR
+ * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class MiniLmDump {
 
@@ -34,7 +35,8 @@ class MiniLmDump {
     @Test
     void dump() throws IOException {
         String target = System.getProperty("ortune.minilm.dump");
-        assumeTrue(target != null, "dumps only when -Dortune.minilm.dump=DIR is given (input for tools/peft_golden.py)");
+        assumeTrue(target != null, "dumps only when -Dortune.minilm.dump=DIR is given (input for "
+                + "tools/peft_golden.py)");
         Path dir = Files.createDirectories(Path.of(target));
         Model m = MiniLm.load(dir);
         Map<String, Object> tensors = new LinkedHashMap<>();

@@ -147,6 +147,34 @@ class PeftAdapterFilesTest {
         }
     }
 
+    @Test
+    void bfloat16AdapterAttachesToAFloat32BaseExactly() throws IOException {
+        Path dir = copyWith(tensors -> tensors.replaceAll((k, t) -> bf16(t)));
+        PeftGolden g = llama();
+        Model base = g.base();
+        PeftAdapter a = PeftAdapterFiles.read(dir, base);
+        assertThat(a.tensor(A0).dtype()).isEqualTo(io.ortune.graph.ir.DataType.BFLOAT16);
+        var inj = PeftAdapters.attach(base, a, "default");
+        var info = io.ortune.graph.peft.PeftMetadata.adapter(inj.model(), "default").orElseThrow();
+        float[] attached = inj.model().graph().initializer(info.tensors().get(A0)).constant().toFloats();
+        short[] bits = new short[attached.length];
+        a.tensor(A0).bytes().order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(bits);
+        for (int i = 0; i < bits.length; i++) {
+            assertThat(Float.floatToRawIntBits(attached[i])).as("element " + i + " widened exactly")
+                    .isEqualTo((bits[i] & 0xffff) << 16);
+        }
+    }
+
+    /** bfloat16 by truncation: the upper 16 bits of each float32. */
+    private static Tensor bf16(Tensor t) {
+        float[] f = t.toFloats();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(f.length * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float v : f) {
+            b.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
+        }
+        return Tensor.ofBytes(t.name(), io.ortune.graph.ir.DataType.BFLOAT16, t.dims(), b.array());
+    }
+
     /** A copy of the Llama golden adapter with its tensors edited. */
     private Path copyWith(java.util.function.Consumer<Map<String, Tensor>> edit) throws IOException {
         PeftGolden g = llama();

@@ -40,8 +40,8 @@ record PeftGolden(String name, Path dir, Path baseDir, Map<String, Tensor> feeds
             throw new IllegalStateException("golden fixture " + dir + " is missing (run tools/peft_golden.py)");
         }
         Path base = switch (name) {
-            case "gpt2-lora" -> root().resolve("models/src/test/resources/golden/gpt2-tiny");
-            case "llama-lora" -> root().resolve("models/src/test/resources/golden/llama-tiny-gqa");
+            case "gpt2-lora", "gpt2-lora-layers" -> root().resolve("models/src/test/resources/golden/gpt2-tiny");
+            case "llama-lora", "llama-dora" -> root().resolve("models/src/test/resources/golden/llama-tiny-gqa");
             default -> dir;
         };
         JsonNode in = new ObjectMapper().readTree(dir.resolve("inputs.json").toFile());

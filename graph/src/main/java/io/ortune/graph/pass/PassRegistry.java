@@ -32,6 +32,8 @@ public final class PassRegistry {
             .with(ShapeInferencePass.NAME, "fill in missing output types of known ops", ShapeInferencePass::new)
             .with(LegacyOpsetUpgradePass.NAME, "lift a default-domain opset 1..6 model to opset 7 (oldest ONNX "
                     + "Runtime runs)", LegacyOpsetUpgradePass::new)
+            .with(Opset13UpgradePass.NAME, "lift an opset 11/12 export to opset 13 (where ortune's builder and PEFT "
+                    + "rewrites start)", Opset13UpgradePass::new)
             .with(LoraPass.NAME, "inject a LoRA adapter (PEFT defaults on all-linear; configure with new "
                     + "LoraPass(LoraConfig))", LoraPass::new)
             .with(DoraPass.NAME, "inject a DoRA adapter (PEFT defaults on all-linear; configure with new "
@@ -47,7 +49,7 @@ public final class PassRegistry {
 
     /**
      * The passes of the graph module: dce, dora, fold-constants, identity-elimination, infer-shapes, lora,
-     * strip-training-only, toposort, upgrade-opset, validate.
+     * strip-training-only, toposort, upgrade-opset, upgrade-opset-13, validate.
      */
     public static PassRegistry builtIn() {
         return BUILT_IN;

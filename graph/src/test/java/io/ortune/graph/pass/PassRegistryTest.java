@@ -11,7 +11,7 @@ class PassRegistryTest {
     void builtInNames() {
         assertThat(PassRegistry.builtIn().names()).containsExactly("dce", "dora", "fold-constants",
                 "identity-elimination", "infer-shapes", "lora", "strip-training-only", "toposort", "upgrade-opset",
-                "validate");
+                "upgrade-opset-13", "validate");
     }
 
     @Test
@@ -28,7 +28,7 @@ class PassRegistryTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown pass 'constant-folding'; known passes: dce, dora, fold-constants, "
                         + "identity-elimination, infer-shapes, lora, strip-training-only, toposort, upgrade-opset, "
-                        + "validate");
+                        + "upgrade-opset-13, validate");
     }
 
     @Test

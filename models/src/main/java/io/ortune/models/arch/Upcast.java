@@ -12,15 +12,15 @@ import java.nio.ShortBuffer;
 
 /**
  * Converts float16 and bfloat16 weights to float32 (exactly: every half and bfloat16 value is a float32 value).
- * The builders work in float32 only.
+ * The builders work in float32 only; the adapter loader also widens half-precision PEFT adapters with it.
  */
-final class Upcast {
+public final class Upcast {
 
     private Upcast() {
     }
 
     /** Whether {@code t} can be brought to float32 here. */
-    static boolean convertible(DataType t) {
+    public static boolean convertible(DataType t) {
         return t == DataType.FLOAT || t == DataType.FLOAT16 || t == DataType.BFLOAT16;
     }
 
@@ -32,7 +32,7 @@ final class Upcast {
      * small, else {@link GeneratedData} converting from {@code t}'s (memory-mapped) bytes on each read, so reading a
      * half-precision checkpoint does not materialise every weight as float32.
      */
-    static Tensor toFloat32(Tensor t) {
+    public static Tensor toFloat32(Tensor t) {
         if (t.dtype() == DataType.FLOAT) {
             return t;
         }
