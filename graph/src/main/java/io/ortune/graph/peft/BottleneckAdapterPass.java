@@ -4,8 +4,6 @@ import io.ortune.graph.analysis.GraphCopier;
 import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Value;
-import io.ortune.graph.pass.Pass;
-import io.ortune.graph.pass.PassResult;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +26,7 @@ import java.util.SplittableRandom;
  * {@code adapter_up}), where {@code <module>} is the output projection; file keys
  * {@code base_model.model.<module>.adapter_down.weight}.
  */
-public final class BottleneckAdapterPass implements Pass {
+public final class BottleneckAdapterPass implements InjectionPass {
 
     public static final String NAME = "adapter";
     /** Standard deviation of the down projection's initial weights (BERT's initializer range). */
@@ -45,11 +43,6 @@ public final class BottleneckAdapterPass implements Pass {
         return NAME;
     }
 
-    @Override
-    public PassResult run(Model model) {
-        Injection inj = inject(model);
-        return PassResult.changed(inj.model(), inj.report().summary().split("\n"));
-    }
 
     /**
      * Copies {@code model} and inserts the adapters into the copy.

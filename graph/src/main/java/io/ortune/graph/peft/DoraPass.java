@@ -5,8 +5,6 @@ import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Node;
 import io.ortune.graph.ir.Value;
-import io.ortune.graph.pass.Pass;
-import io.ortune.graph.pass.PassResult;
 
 import java.util.Objects;
 
@@ -24,7 +22,7 @@ import java.util.Objects;
  * OLoRA: within float32 rounding). A gate of 0 switches the whole DoRA term off, magnitude included. When dropout
  * is set, base is recomputed from the dropped-out input, as PEFT does.
  */
-public final class DoraPass implements Pass {
+public final class DoraPass implements InjectionPass {
 
     public static final String NAME = "dora";
 
@@ -49,11 +47,6 @@ public final class DoraPass implements Pass {
         return NAME;
     }
 
-    @Override
-    public PassResult run(Model model) {
-        Injection inj = inject(model);
-        return PassResult.changed(inj.model(), inj.report().summary().split("\n"));
-    }
 
     /** Injects the adapter into a copy of {@code model}; {@code model} is not changed. */
     public Injection inject(Model model) {

@@ -4,8 +4,6 @@ import io.ortune.graph.analysis.GraphCopier;
 import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Value;
-import io.ortune.graph.pass.Pass;
-import io.ortune.graph.pass.PassResult;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +26,7 @@ import java.util.Map;
  * {@code base_model.model.<module>.ia3_l}. At initialisation the model computes bit-for-bit what the base computes
  * (every product is by exactly 1).
  */
-public final class Ia3Pass implements Pass {
+public final class Ia3Pass implements InjectionPass {
 
     public static final String NAME = "ia3";
 
@@ -43,11 +41,6 @@ public final class Ia3Pass implements Pass {
         return NAME;
     }
 
-    @Override
-    public PassResult run(Model model) {
-        Injection inj = inject(model);
-        return PassResult.changed(inj.model(), inj.report().summary().split("\n"));
-    }
 
     /**
      * Copies {@code model} and injects the adapter into the copy.

@@ -2,8 +2,6 @@ package io.ortune.graph.peft;
 
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Value;
-import io.ortune.graph.pass.Pass;
-import io.ortune.graph.pass.PassResult;
 
 import java.util.Objects;
 
@@ -28,7 +26,7 @@ import java.util.Objects;
  * modules), a rank above min(in, out) of a module, an adapter name already in the model. Modules that match but
  * cannot take an adapter (tied head, outside {@code layers}, quantized weight) are reported as skipped.
  */
-public final class LoraPass implements Pass {
+public final class LoraPass implements InjectionPass {
 
     public static final String NAME = "lora";
 
@@ -52,11 +50,6 @@ public final class LoraPass implements Pass {
         return NAME;
     }
 
-    @Override
-    public PassResult run(Model model) {
-        Injection inj = inject(model);
-        return PassResult.changed(inj.model(), inj.report().summary().split("\n"));
-    }
 
     /** Injects the adapter into a copy of {@code model}; {@code model} is not changed. */
     public Injection inject(Model model) {

@@ -6,8 +6,6 @@ import io.ortune.graph.ir.Graph;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.ir.Value;
-import io.ortune.graph.pass.Pass;
-import io.ortune.graph.pass.PassResult;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -40,7 +38,7 @@ import java.util.SplittableRandom;
  * KV-cache form the prefix joins in front of {@code past + new} at every step while {@code present} outputs stay
  * without it, so cached decoding equals the training form.
  */
-public final class PrefixTuningPass implements Pass {
+public final class PrefixTuningPass implements InjectionPass {
 
     public static final String NAME = "prefix";
 
@@ -55,11 +53,6 @@ public final class PrefixTuningPass implements Pass {
         return NAME;
     }
 
-    @Override
-    public PassResult run(Model model) {
-        Injection inj = inject(model);
-        return PassResult.changed(inj.model(), inj.report().summary().split("\n"));
-    }
 
     /**
      * Copies {@code model} and adds the prefixes in the copy.

@@ -9,8 +9,6 @@ import io.ortune.graph.ir.Node;
 import io.ortune.graph.ir.Shape;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.ir.Value;
-import io.ortune.graph.pass.Pass;
-import io.ortune.graph.pass.PassResult;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +44,7 @@ import java.util.SplittableRandom;
  * <p>The trainable tensor is {@code prompt_encoder.<adapter>.embedding.weight} [N, hidden] (PEFT's in-memory name);
  * the adapter file key is {@code prompt_embeddings}.
  */
-public final class PromptTuningPass implements Pass {
+public final class PromptTuningPass implements InjectionPass {
 
     public static final String NAME = "prompt";
     static final String INPUT_IDS = "input_ids";
@@ -63,11 +61,6 @@ public final class PromptTuningPass implements Pass {
         return NAME;
     }
 
-    @Override
-    public PassResult run(Model model) {
-        Injection inj = inject(model);
-        return PassResult.changed(inj.model(), inj.report().summary().split("\n"));
-    }
 
     /**
      * Copies {@code model} and prepends the prompt in the copy.
