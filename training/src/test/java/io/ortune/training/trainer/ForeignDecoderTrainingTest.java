@@ -81,6 +81,29 @@ class ForeignDecoderTrainingTest {
                 .containsExactly("input_ids", "attention_mask");
     }
 
+    @Test
+    void loraOnTheExportTrainsOnlyTheAdapterFoundFromExporterNodeNames(@TempDir Path dir) throws Exception {
+        Checks.assumeTraining();
+        Model base = foreign();
+        io.ortune.graph.peft.Injection inj = io.ortune.graph.peft.PeftInjector.inject(base,
+                io.ortune.graph.peft.PeftSettings.of(io.ortune.graph.peft.PeftMethod.LORA));
+        // The exporter names weights onnx::MatMul_N; the modules come from node names such as
+        // /layers.0/attn/q_proj/MatMul, and PEFT's default Llama-style targets q_proj,v_proj are found there.
+        assertThat(inj.report().injected()).hasSize(4).allMatch(l -> l.startsWith("layers."));
+        Model lora = inj.model();
+        List<Example> rows = repeatingRows(16, 16);
+        TrainResult r = Trainer.train(new TrainRequest(lora, rows, rows.subList(0, 4), TinyLm.collator(),
+                dir.resolve("run"), TinyLm.sgd(1.0).maxSteps(30).batchSize(4).evalEvery(30)
+                        .trainable(Trainables.of(null, null, lora)).build(), false), TrainingListener.NONE);
+        assertThat(r.finalEval().loss()).isLessThan(r.initialEval().loss());
+        Model trained = OnnxReader.read(r.model());
+        for (var e : base.graph().initializers().entrySet()) {
+            assertThat(trained.graph().initializer(e.getKey()).constant().contentEquals(e.getValue().constant()))
+                    .as("base weight %s unchanged", e.getKey()).isTrue();
+        }
+        assertThat(r.parameters().trainable()).hasSize(8).allSatisfy((k, v) -> assertThat(k).contains(".lora_"));
+    }
+
     /** Rows that follow a fixed cycle of 8 ids, so the next token is learnable. */
     static List<Example> repeatingRows(int n, int length) throws IOException {
         List<Example> rows = new ArrayList<>();
