@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
             BenchTrainCommand.class,
             TrainCommand.class,
             InjectCommand.class,
+            AdaptersCommand.class,
             QuantizeCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
