@@ -115,6 +115,29 @@ class AdaptersCommandTest {
                 .as("base + --adapter generates what the run's model does")
                 .isEqualTo(json.readTree(fromRun.out()).get("generated_ids"));
         assertThat(json.readTree(fromRun.out()).get("generated_ids")).hasSize(6);
+
+        Path kv = dir.resolve("kv.onnx");
+        CliRun b = CliRun.of("build", "--from", base.toString(), "--kv-cache", "-o", kv.toString());
+        assertThat(b.exit()).as(b.toString()).isZero();
+        CliRun fromKv = CliRun.of(concat(new String[] {"generate", "--model", kv.toString(), "--adapter",
+            adapter.toString()}, gen));
+        assertThat(fromKv.exit()).as(fromKv.toString()).isZero();
+        assertThat(json.readTree(fromKv.out()).get("generated_ids"))
+                .as("the adapter attached straight onto the KV-cache form generates the same ids")
+                .isEqualTo(json.readTree(fromRun.out()).get("generated_ids"));
+    }
+
+    @Test
+    void generatingWithAPromptTunedModelFailsNamingTheAdapter() throws Exception {
+        Path prompted = dir.resolve("prompt.onnx");
+        CliRun i = CliRun.of("inject", llama().toString(), "-o", prompted.toString(), "--method", "prompt",
+                "--num-virtual-tokens", "3");
+        assertThat(i.exit()).as(i.toString()).isZero();
+        CliRun g = CliRun.of("generate", "--model", prompted.toString(), "--prompt-ids", "1,2,3",
+                "--max-new-tokens", "2");
+        assertThat(g.exit()).as(g.toString()).isEqualTo(1);
+        assertThat(g.err()).contains("adapter 'default' (prompt)", "prompt tuning on the KV-cache form is not "
+                + "supported");
     }
 
     @Test
