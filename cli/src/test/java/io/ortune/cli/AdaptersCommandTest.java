@@ -174,7 +174,7 @@ class AdaptersCommandTest {
         CliRun foo = CliRun.of("adapters", "attach", base.toString(), "--adapter", bad.toString(), "-o",
                 dir.resolve("o.onnx").toString());
         assertThat(foo.exit()).as(foo.toString()).isEqualTo(1);
-        assertThat(foo.err()).contains("peft_type", "FOO");
+        assertThat(foo.err()).contains("ortune adapters attach: error:", "peft_type", "FOO");
         assertThat(foo.err().strip().lines().count()).isEqualTo(2); // the error, and the --debug hint
         assertThat(dir.resolve("o.onnx")).doesNotExist();
 
