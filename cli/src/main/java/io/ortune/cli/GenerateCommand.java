@@ -3,6 +3,10 @@ package io.ortune.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ortune.export.adapter.PeftAdapters;
+import io.ortune.graph.ir.Model;
+import io.ortune.graph.onnx.OnnxReader;
+import io.ortune.graph.peft.LoraConfig;
 import io.ortune.models.generate.GenerationConfig;
 import io.ortune.models.generate.GenerationResult;
 import io.ortune.models.generate.Generator;
@@ -34,14 +38,24 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Generate text with a decoder model (KV-cache form, or training form converted in memory).",
-            "Greedy unless --temperature, --top-k or --top-p is given.",
+            "Greedy unless --temperature, --top-k or --top-p is given. Adapter models (unmerged) generate as they are;",
+            "--adapter DIR attaches a PEFT adapter folder to the model first.",
             "  ortune generate --model kv.onnx --prompt-ids 1,403,407,261,378 --max-new-tokens 40",
             "  ortune generate --model gpt2.onnx --tokenizer gpt2/ --prompt 'Once upon' --max-new-tokens 30 "
-                + "--temperature 0.8 --top-p 0.95 --seed 1"})
+                + "--temperature 0.8 --top-p 0.95 --seed 1",
+            "  ortune generate --model gpt2.onnx --adapter run1/adapter --prompt-ids 1,2,3 --max-new-tokens 20"})
 final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "MODEL.onnx", required = true, description = "The decoder model.")
     Path model;
+
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "A PEFT adapter folder to attach (unmerged) to the model before generating.")
+    Path adapter;
+
+    @Option(names = "--adapter-name", paramLabel = "NAME", defaultValue = LoraConfig.DEFAULT_ADAPTER,
+            description = "Name the attached adapter gets (default: ${DEFAULT-VALUE}).")
+    String adapterName;
 
     @Option(names = "--tokenizer", paramLabel = "DIR|FILE",
             description = "tokenizer.json, a GPT-2 vocabulary folder, or a checkpoint folder holding either.")
@@ -110,7 +124,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         SessionOptions options = SessionOptions.builder().intraOpThreads(threads).build();
         try (Tokenizer tok = tokenizer == null ? null : Tokenizers.load(tokenizer);
-             Generator generator = Generator.open(model, options)) {
+             Generator generator = open(options)) {
             if (tok != null && !ignoreEos) {
                 tok.eosId().ifPresent(id -> generator.addEosIds(List.of(id)));
             }
@@ -128,6 +142,18 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The model as given, or with {@code --adapter} attached (then its KV-cache form is built in memory). */
+    private Generator open(SessionOptions options) throws Exception {
+        if (adapter == null) {
+            return Generator.open(model, options);
+        }
+        if (!Files.isDirectory(adapter)) {
+            throw new NoSuchFileException(adapter.toString(), null, "adapter folder not found");
+        }
+        Model base = OnnxReader.read(model);
+        return Generator.of(PeftAdapters.attach(base, adapter, adapterName).model(), options);
     }
 
     private GenerationConfig config() {

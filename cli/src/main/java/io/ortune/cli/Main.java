@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
             BenchTrainCommand.class,
             TrainCommand.class,
             InjectCommand.class,
+            AdaptersCommand.class,
             QuantizeCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
@@ -67,7 +68,7 @@ public final class Main implements Runnable {
                 cmd.getErr().println("ortune: " + pe.getMessage());
                 return 2;
             }
-            cmd.getErr().println("ortune " + cmd.getCommandName() + ": error: " + oneLine(ex));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": error: " + oneLine(ex));
             if (debug) {
                 ex.printStackTrace(cmd.getErr());
             } else {

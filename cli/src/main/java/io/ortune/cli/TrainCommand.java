@@ -1,5 +1,6 @@
 package io.ortune.cli;
 
+import io.ortune.export.adapter.RunAdapters;
 import io.ortune.graph.io.AtomicFiles;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.peft.Injection;
@@ -125,6 +126,9 @@ final class TrainCommand implements Callable<Integer> {
                         cfg, resume != null), progress);
             }
             summary(out, r, (System.nanoTime() - t0) / 1e9);
+            for (Path written : RunAdapters.writeRun(run)) {
+                out.println("adapter: " + written);
+            }
         }
         return 0;
     }

@@ -57,6 +57,11 @@ final class AdapterExtraction {
                 other.put(k, typed(rc.string(k, "")));
             }
         }
+        if (method == PeftMethod.PREFIX && PrefixCollapse.reparameterized(tensors)) {
+            tensors = PrefixCollapse.collapse(tensors, rc.source());
+            other.put("prefix_projection", Boolean.FALSE);
+            other.remove("encoder_hidden_size");
+        }
         boolean fanInFanOut = rc.has("fan_in_fan_out") ? rc.bool("fan_in_fan_out", false)
                 : storedInOut(m.graph(), modules);
         return new PeftAdapter(new PeftAdapterConfig(method.peftType(), rc.string("task_type", null),

@@ -154,6 +154,43 @@ class NativeRoundTripTest {
     }
 
     @Test
+    void reparameterizedPrefixIsSavedCollapsedToPlainPrefixesAsPeftSavesIt() throws IOException {
+        PeftGolden g = PeftGolden.load("llama-lora");
+        Model base = g.base();
+        Model original = trained(new PrefixTuningPass(PrefixTuningConfig.of(2).withReparameterization(5)
+                .withAdapterName("mlp")).inject(base).model(), "mlp", 9);
+        Path dir = tmp.resolve("mlp");
+        PeftAdapters.extractTo(original, "mlp", dir);
+        PeftAdapter file = PeftAdapterFiles.read(dir, base);
+        assertThat(file.tensors().keySet()).containsExactly("prompt_embeddings");
+        assertThat(file.tensor("prompt_embeddings").dims()).containsExactly(2, 2 * 2 * 16);
+        assertThat(file.config().other()).containsEntry("prefix_projection", false)
+                .doesNotContainKey("encoder_hidden_size");
+        Model again = PeftAdapters.attach(base, file, "mlp").model();
+        double[] x = doubles(PeftGolden.run(original, g.feeds()).get("logits").toFloats());
+        double[] y = doubles(PeftGolden.run(again, g.feeds()).get("logits").toFloats());
+        double[] plain = doubles(PeftGolden.run(base, g.feeds()).get("logits").toFloats());
+        double worst = 0;
+        double moved = 0;
+        for (int i = 0; i < x.length; i++) {
+            // float64 MLP rounded once vs ONNX Runtime's float32 MLP: a few float32 ulps of the prefix, 1e-5 + 1e-5|b|
+            assertThat(Math.abs(y[i] - x[i])).as("logit " + i).isLessThanOrEqualTo(1e-5 + 1e-5 * Math.abs(x[i]));
+            worst = Math.max(worst, Math.abs(y[i] - x[i]));
+            moved = Math.max(moved, Math.abs(plain[i] - x[i]));
+        }
+        assertThat(moved).as("the prefix changes the logits").isGreaterThan(1e-3);
+        assertThat(worst).isLessThan(moved);
+    }
+
+    private static double[] doubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    @Test
     void bottleneckAdaptersRoundTripAsOrtunesOwnFormat() throws IOException {
         roundTrip(PeftGolden.load("llama-lora"), base -> new BottleneckAdapterPass(new BottleneckAdapterConfig("bn",
                 BottleneckAdapterConfig.Style.HOULSBY, 4, BottleneckAdapterConfig.Activation.RELU, null, null, null, 0))

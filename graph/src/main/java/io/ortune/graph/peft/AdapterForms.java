@@ -13,7 +13,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Carries LoRA/DoRA adapters from one graph form of a base model to another built from the same weights (the
+ * Carries adapters (LoRA, DoRA, IA3, bottleneck, prefix; prompt tuning is refused, its pass does not take the KV-cache
+ * form) from one graph form of a base model to another built from the same weights (the
  * training form an adapter was trained in, the KV-cache form generation runs), without merging:
  *
  * <pre>{@code
@@ -27,6 +28,8 @@ import java.util.regex.Pattern;
  * list and gate weights are copied too.
  */
 public final class AdapterForms {
+
+    private static final String PEFT_PREFIX = "base_model.model.";
 
     private AdapterForms() {
     }
@@ -52,7 +55,12 @@ public final class AdapterForms {
         return out;
     }
 
-    /** {@code target} (not changed) with {@code source}'s LoRA/DoRA adapters, values and records. */
+    /**
+     * {@code target} (not changed) with {@code source}'s adapters, values and records.
+     *
+     * @throws IllegalArgumentException when {@code source} has no adapter, or one the target form cannot take
+     *                                  (prompt tuning into a KV-cache form), naming the adapter
+     */
     public static Model transfer(Model source, Model target) {
         Model out = target;
         List<AdapterInfo> adapters = PeftMetadata.adapters(source);
@@ -60,11 +68,12 @@ public final class AdapterForms {
             throw new IllegalArgumentException("model '" + source.graph().name() + "' has no adapter to transfer");
         }
         for (AdapterInfo a : adapters) {
-            if (a.method() != PeftMethod.LORA && a.method() != PeftMethod.DORA) {
-                throw new IllegalArgumentException("adapter '" + a.name() + "' is " + a.method().cliName()
-                        + "; only LoRA and DoRA adapters can be transferred");
+            try {
+                out = reinject(source, a, out);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("adapter '" + a.name() + "' (" + a.method().cliName()
+                        + ") cannot be carried to graph '" + target.graph().name() + "': " + e.getMessage(), e);
             }
-            out = new LoraPass(reinjection(source, a)).inject(out).model();
         }
         Graph from = source.graph();
         Graph to = out.graph();
@@ -86,6 +95,60 @@ public final class AdapterForms {
             }
         }
         return out;
+    }
+
+    /** {@code a} injected into {@code into} on the same modules with the same shapes (values are copied after). */
+    private static Model reinject(Model source, AdapterInfo a, Model into) {
+        return switch (a.method()) {
+            case LORA, DORA -> new LoraPass(reinjection(source, a)).inject(into).model();
+            case IA3 -> {
+                List<String> modules = modules(a, ".ia3_l");
+                String ff = a.get("feedforward_modules", "");
+                TargetSpec ffSpec = ff.isBlank() ? null : TargetSpec.parse(ff);
+                List<String> scaledInputs = ffSpec == null ? List.of()
+                        : modules.stream().filter(ffSpec::matches).toList();
+                yield new Ia3Pass(new Ia3Config(a.name(), exactly(modules), scaledInputs.isEmpty() ? ""
+                        : exactly(scaledInputs), null)).inject(into).model();
+            }
+            case ADAPTER -> new BottleneckAdapterPass(new BottleneckAdapterConfig(a.name(),
+                    BottleneckAdapterConfig.Style.PFEIFFER, Integer.parseInt(a.get("reduction_factor", "16")),
+                    BottleneckAdapterConfig.Activation.parse(a.get("non_linearity", "relu")), null,
+                    exactly(modules(a, ".adapter_down.weight")), null, 0)).inject(into).model();
+            case PREFIX -> {
+                PrefixTuningConfig c = PrefixTuningConfig.of(Integer.parseInt(a.get("num_virtual_tokens", "0")))
+                        .withAdapterName(a.name());
+                if (Boolean.parseBoolean(a.get("prefix_projection", "false"))) {
+                    c = c.withReparameterization(Integer.parseInt(a.get("encoder_hidden_size", "0")));
+                }
+                yield new PrefixTuningPass(c).inject(into).model();
+            }
+            case PROMPT -> new PromptTuningPass(PromptTuningConfig.random(Integer.parseInt(
+                    a.get("num_virtual_tokens", "0"))).withAdapterName(a.name())).inject(into).model();
+        };
+    }
+
+    /** The modules of {@code a}'s PEFT keys {@code base_model.model.<module><suffix>}, in record order. */
+    private static List<String> modules(AdapterInfo a, String suffix) {
+        List<String> out = new ArrayList<>();
+        for (String key : a.tensors().keySet()) {
+            if (key.startsWith(PEFT_PREFIX) && key.endsWith(suffix)) {
+                out.add(key.substring(PEFT_PREFIX.length(), key.length() - suffix.length()));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("adapter '" + a.name() + "' records no tensor key ending in '"
+                    + suffix + "'");
+        }
+        return out;
+    }
+
+    /** A target spec matching exactly {@code modules}. */
+    private static String exactly(List<String> modules) {
+        StringBuilder re = new StringBuilder(TargetSpec.REGEX_PREFIX);
+        for (int i = 0; i < modules.size(); i++) {
+            re.append(i == 0 ? "" : "|").append(Pattern.quote(modules.get(i)));
+        }
+        return re.toString();
     }
 
     /** A config that injects exactly {@code a}'s modules with their ranks (values are copied afterwards). */
@@ -117,12 +180,21 @@ public final class AdapterForms {
                 .withRslora(Boolean.parseBoolean(a.get("use_rslora", "false")));
     }
 
-    /** Every initializer an adapter owns: its recorded tensors, per-module scalings and its gate. */
+    /**
+     * Every initializer an adapter owns: its recorded tensors, per-module LoRA scalings, its gate, and everything
+     * under its {@code prompt_encoder.<name>.} scope (the prompt and prefix attention-mask rows).
+     */
     static Set<String> adapterTensors(Model m) {
         Set<String> owned = new HashSet<>();
         for (AdapterInfo a : PeftMetadata.adapters(m)) {
             owned.addAll(a.tensors().values());
             owned.add(AdapterSwitch.gateName(a.name()));
+            String scope = "prompt_encoder." + a.name() + ".";
+            for (String init : m.graph().initializers().keySet()) {
+                if (init.startsWith(scope)) {
+                    owned.add(init);
+                }
+            }
             for (String key : a.tensors().keySet()) {
                 if (key.endsWith(".lora_A.weight")) {
                     String module = key.substring("base_model.model.".length(), key.length()

@@ -7,6 +7,8 @@ import io.ortune.graph.ir.Value;
 import io.ortune.graph.ir.ValueType;
 import io.ortune.graph.onnx.OnnxReader;
 import io.ortune.graph.onnx.OnnxWriter;
+import io.ortune.graph.peft.AdapterForms;
+import io.ortune.graph.peft.PeftMetadata;
 import io.ortune.models.arch.Form;
 import io.ortune.models.arch.ModelForms;
 import io.ortune.models.arch.ModelMetadata;
@@ -45,9 +47,20 @@ final class GeneratorModels {
     static Generator of(Model model, SessionOptions options, String label) throws IOException {
         ModelMetadata.Description d = ModelMetadata.read(model, label);
         DecoderSpec spec = DecoderSpec.fromConfig(d.config(), label);
-        Model kv = d.form() == Form.KV_CACHE ? model : ModelForms.toKvCache(model);
+        Model kv = d.form() == Form.KV_CACHE ? model : kvCacheForm(model);
         String what = d.form() == Form.KV_CACHE ? label : label + " (KV-cache form, built in memory)";
         return checked(InferenceSession.fromBytes(OnnxWriter.toBytes(kv), options, what), spec, what);
+    }
+
+    /**
+     * The KV-cache form of a training-form model; its adapters (unmerged) are carried over by {@link AdapterForms},
+     * the base rebuilt from its weights alone.
+     */
+    static Model kvCacheForm(Model training) {
+        if (PeftMetadata.adapters(training).isEmpty()) {
+            return ModelForms.toKvCache(training);
+        }
+        return AdapterForms.transfer(training, ModelForms.toKvCache(AdapterForms.baseWeights(training)));
     }
 
     /** The IR's view of graph inputs or outputs, to check a model's shape before ONNX Runtime loads it. */
