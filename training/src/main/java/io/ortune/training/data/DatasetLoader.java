@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ortune.models.tokenizer.Tokenizer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +75,16 @@ public final class DatasetLoader {
 
     private static void readText(Path file, Tokenizer tokenizer, LoadOptions options, Collector c)
             throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Utf8Lines.decodeWhole(file, Files.readAllBytes(file));
+        } catch (DataFormatException notUtf8) {
+            if (!options.skipBadLines()) {
+                throw new DataFormatException(file, notUtf8.line(), Utf8Lines.NOT_UTF8
+                        + " (use --skip-bad-lines to skip such lines)");
+            }
+            text = validLines(file, c);
+        }
         int[] ids = tokenizer.encode(text);
         OptionalInt eos = tokenizer.eosId();
         if (options.appendEos() && eos.isPresent() && ids.length > 0) {
@@ -89,6 +97,20 @@ public final class DatasetLoader {
                 c.add(Example.causal(Arrays.copyOfRange(ids, start, end)));
             }
         }
+    }
+
+    /** The text of {@code file} without its lines that are not UTF-8 (each counted as a bad line), lines ending in \n. */
+    private static String validLines(Path file, Collector c) throws IOException {
+        StringBuilder text = new StringBuilder();
+        Utf8Lines.walk(file, (n, line) -> {
+            if (line == null) {
+                c.bad(n, Utf8Lines.NOT_UTF8);
+            } else {
+                text.append(line).append('\n');
+            }
+            return true;
+        });
+        return text.toString();
     }
 
     /** Gathers examples and counts. */
