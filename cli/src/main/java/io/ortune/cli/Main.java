@@ -1,5 +1,9 @@
 package io.ortune.cli;
 
+import io.ortune.graph.io.ReadableFiles;
+
+import java.nio.file.FileSystemException;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,7 +81,8 @@ public final class Main implements Runnable {
         }
 
         static String oneLine(Throwable ex) {
-            String msg = ex.getMessage();
+            String msg = ex instanceof FileSystemException f && f.getFile() != null
+                    ? f.getFile() + ": " + ReadableFiles.cause(f) : ex.getMessage();
             Throwable cause = ex.getCause();
             if ((msg == null || msg.isBlank()) && cause != null) {
                 return oneLine(cause);

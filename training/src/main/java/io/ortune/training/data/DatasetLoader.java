@@ -1,6 +1,7 @@
 package io.ortune.training.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ortune.graph.io.ReadableFiles;
 import io.ortune.models.tokenizer.Tokenizer;
 
 import java.io.IOException;
@@ -41,9 +42,7 @@ public final class DatasetLoader {
      * @throws DataFormatException on a malformed record (unless skipped), or when no example results
      */
     public static Dataset load(Path file, Tokenizer tokenizer, LoadOptions options) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new java.nio.file.NoSuchFileException(file.toString(), null, "training data file not found");
-        }
+        ReadableFiles.file(file, "training data file");
         DataFormat format = options.format() != null ? options.format() : DataFormat.detect(file);
         if (tokenizer == null && format != DataFormat.TOKENIZED) {
             throw new DataFormatException(file, 0, format.name().toLowerCase() + " data needs a tokenizer "
