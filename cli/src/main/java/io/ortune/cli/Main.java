@@ -1,6 +1,8 @@
 package io.ortune.cli;
 
 import io.ortune.graph.io.ReadableFiles;
+import io.ortune.runtime.LogLevel;
+import io.ortune.runtime.OrtRuntime;
 
 import java.nio.file.FileSystemException;
 
@@ -45,7 +47,19 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietNativeLogger();
         System.exit(execute(args));
+    }
+
+    /**
+     * ONNX Runtime's own logger prints each failure a second time (a red native line on stderr) before the status
+     * reaches us; our one-line error already carries its message. Unless the user chose a level
+     * ({@code -Dortune.ort.logLevel=WARNING} in {@code ORTUNE_JAVA_OPTS}), the CLI keeps that logger to FATAL.
+     */
+    static void quietNativeLogger() {
+        if (System.getProperty(OrtRuntime.LOG_LEVEL_PROPERTY) == null) {
+            System.setProperty(OrtRuntime.LOG_LEVEL_PROPERTY, LogLevel.FATAL.name());
+        }
     }
 
     /** Runs the command line and returns its exit code (for tests and embedding). */
