@@ -72,7 +72,38 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new FailureHandler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        SettingsErrors settings = new SettingsErrors(cl.getParameterExceptionHandler());
+        cl.setExecutionStrategy(parsed -> {
+            settings.executing = true;
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        cl.setParameterExceptionHandler(settings);
         return cl;
+    }
+
+    /**
+     * A command line that parsed but asks for something that cannot be (a GPT-2 config with {@code --arch llama},
+     * an {@code --out} folder already holding a run) is reported in one line with exit code 2; only a command
+     * line that does not parse (an unknown option, a missing value) gets the usage text, from picocli's handler.
+     */
+    static final class SettingsErrors implements CommandLine.IParameterExceptionHandler {
+        private final CommandLine.IParameterExceptionHandler usageHandler;
+        boolean executing;
+
+        SettingsErrors(CommandLine.IParameterExceptionHandler usageHandler) {
+            this.usageHandler = usageHandler;
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) throws Exception {
+            CommandLine cmd = ex.getCommandLine();
+            if (!executing || cmd.getParent() == null) {
+                return usageHandler.handleParseException(ex, args);
+            }
+            cmd.getErr().println("ortune " + cmd.getCommandName() + ": error: " + ex.getMessage());
+            cmd.getErr().println("(see 'ortune " + cmd.getCommandName() + " --help')");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        }
     }
 
     /** Prints failures as one line naming the cause; the stack trace only under --debug. Exit code 1. */

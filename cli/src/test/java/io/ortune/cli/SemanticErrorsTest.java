@@ -28,4 +28,21 @@ class SemanticErrorsTest {
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).doesNotContain("integer overflow").contains("wte", "2000000000");
     }
+
+    @Test
+    void archMismatchIsOneLineWithoutTheUsage() {
+        String fixture = "models/src/test/resources/golden/gpt2-tiny/";
+        CliRun r = CliRun.of("build", "--arch", "llama", "--config", CliRun.file(fixture + "config.json"),
+                "--weights", CliRun.file(fixture + "model.safetensors"), "-o", dir.resolve("x.onnx").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--arch llama", "gpt2", "ortune build --help").doesNotContain("Usage:");
+        assertThat(r.err().lines().count()).as(r.err()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void aMalformedCommandLineStillGetsTheUsage() {
+        CliRun r = CliRun.of("build", "-o", dir.resolve("x.onnx").toString(), "--no-such-flag");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown option", "Usage:");
+    }
 }
