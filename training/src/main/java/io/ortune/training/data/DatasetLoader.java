@@ -136,6 +136,7 @@ public final class DatasetLoader {
                 empty++;
                 return;
             }
+            checkVocabulary(e);
             if (e.length() > options.maxLength()) {
                 e = e.truncate(options.maxLength());
                 truncated++;
@@ -147,6 +148,24 @@ public final class DatasetLoader {
             examples.add(e);
             tokens += e.length();
             labelled += e.labelledTargets();
+        }
+
+        /**
+         * Tokenizer output must fit the model: an id at or over the model's vocabulary would fail inside ONNX
+         * Runtime at the first step. Pre-tokenized records are checked per line by {@link RecordConverter}.
+         */
+        private void checkVocabulary(Example e) {
+            int vocab = options.vocabSize();
+            if (vocab <= 0 || format == DataFormat.TOKENIZED) {
+                return;
+            }
+            for (int id : e.inputIds()) {
+                if (id >= vocab || id < 0) {
+                    throw new DataFormatException(file, 0, "the tokenizer produced token id " + id + ", outside the "
+                            + "model's vocabulary of " + vocab + " (ids 0.." + (vocab - 1) + "): the tokenizer "
+                            + "does not match the model (give the model's own --tokenizer)");
+                }
+            }
         }
 
         void bad(long line, String message) {

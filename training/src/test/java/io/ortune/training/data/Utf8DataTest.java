@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bytes that are not UTF-8 are reported as {@code FILE:LINE: not valid UTF-8}, and skipped when asked. */
+/**
+ * Bytes that are not UTF-8 are reported as {@code FILE:LINE: not valid UTF-8} (skipped when asked), and tokenizer
+ * output outside the model's vocabulary fails at load time, not inside ONNX Runtime.
+ */
 class Utf8DataTest {
 
     static Tokenizer tok;
@@ -107,6 +110,17 @@ class Utf8DataTest {
         assertThatThrownBy(() -> DatasetLoader.load(p, tok, LoadOptions.of(64)))
                 .isInstanceOf(DataFormatException.class)
                 .hasMessageStartingWith(p + ":3: not valid UTF-8");
+    }
+
+    @Test
+    void tokenizerLargerThanTheModelVocabularyFailsBeforeTraining() throws IOException {
+        Path p = dir.resolve("t.txt");
+        Files.writeString(p, "Hello world, a tokenizer for another model", StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> DatasetLoader.load(p, tok, LoadOptions.of(16).withVocabSize(50)))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageStartingWith(p + ": the tokenizer produced token id")
+                .hasMessageContaining("outside the model's vocabulary of 50", "--tokenizer");
+        assertThat(DatasetLoader.load(p, tok, LoadOptions.of(16).withVocabSize(50257)).examples()).isNotEmpty();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
