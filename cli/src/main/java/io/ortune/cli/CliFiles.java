@@ -1,20 +1,18 @@
 package io.ortune.cli;
 
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.ortune.graph.io.ReadableFiles;
+
+import java.io.IOException;
 import java.nio.file.Path;
 
-/** Checks on paths named on the command line, with messages that say which argument is wrong. */
+/** Checks on paths named on the command line, with messages that say which argument is wrong and why. */
 final class CliFiles {
 
     private CliFiles() {
     }
 
-    static Path existingFile(Path p, String what) throws NoSuchFileException {
-        if (!Files.isRegularFile(p)) {
-            throw new NoSuchFileException(p.toString(), null, what + " file not found"
-                    + (Files.isDirectory(p) ? " (it is a directory)" : ""));
-        }
-        return p;
+    /** {@code p} is a readable regular file ({@link ReadableFiles#file}); {@code what} names the argument. */
+    static Path existingFile(Path p, String what) throws IOException {
+        return ReadableFiles.file(p, what + " file");
     }
 }

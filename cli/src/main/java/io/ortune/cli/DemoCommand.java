@@ -142,8 +142,10 @@ final class DemoCommand implements Callable<Integer> {
         try (Generator g = Generator.open(onnx, SessionOptions.builder().intraOpThreads(threads).build())) {
             GenerationResult r = g.generate(prompt, GenerationConfig.builder().maxNewTokens(32).stopOnEos(false)
                     .build());
-            o.printf(Locale.ROOT, "stories260K (%s -> %s), greedy from ids %s:%n  %s%n  prefill %.2f ms, decode "
-                    + "%.0f tokens/s%n%n", bin.getFileName(), onnx, Arrays.toString(prompt),
+            o.printf(Locale.ROOT, "stories260K (%s -> %s), greedy from ids %s (\"Once upon a time\" in "
+                    + "stories260K's own 512-token vocabulary, which is not bundled, so the continuation is token ids "
+                    + "of that vocabulary too):%n  %s%n  prefill %.2f ms, decode %.0f tokens/s%n%n", bin.getFileName(),
+                    onnx, Arrays.toString(prompt),
                     Arrays.toString(r.generatedIds()), r.prefillMs(), r.decodeTokensPerSecond());
         }
     }

@@ -38,8 +38,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Generate text with a decoder model (KV-cache form, or training form converted in memory).",
-            "Greedy unless --temperature, --top-k or --top-p is given. Adapter models (unmerged) generate as they are;",
-            "--adapter DIR attaches a PEFT adapter folder to the model first.",
+            "Greedy unless --temperature (not 0), --top-k (not 0) or --top-p (below 1) is given. Adapter models",
+            "(unmerged) generate as they are; --adapter DIR attaches a PEFT adapter folder to the model first.",
             "  ortune generate --model kv.onnx --prompt-ids 1,403,407,261,378 --max-new-tokens 40",
             "  ortune generate --model gpt2.onnx --tokenizer gpt2/ --prompt 'Once upon' --max-new-tokens 30 "
                 + "--temperature 0.8 --top-p 0.95 --seed 1",
@@ -81,10 +81,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--temperature", paramLabel = "T", description = "Sample at this temperature (0 = greedy).")
     Double temperature;
 
-    @Option(names = "--top-k", paramLabel = "K", description = "Sample from the K most likely tokens.")
+    @Option(names = "--top-k", paramLabel = "K", description = "Sample from the K most likely tokens (0 = off).")
     Integer topK;
 
-    @Option(names = "--top-p", paramLabel = "P", description = "Sample from the smallest set with probability >= P.")
+    @Option(names = "--top-p", paramLabel = "P", description = "Sample from the smallest set with probability >= P (1 = off).")
     Double topP;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
@@ -160,7 +160,9 @@ final class GenerateCommand implements Callable<Integer> {
         if (maxNewTokens < 1) {
             throw usage("--max-new-tokens must be >= 1, got " + maxNewTokens);
         }
-        boolean sample = (temperature != null && temperature != 0.0) || topK != null || topP != null;
+        // a filter that is off (top-k 0, top-p 1) does not turn sampling on; temperature 0 means greedy
+        boolean sample = (temperature != null && temperature != 0.0) || (topK != null && topK != 0)
+                || (topP != null && topP != 1.0);
         GenerationConfig.Builder b = GenerationConfig.builder().maxNewTokens(maxNewTokens).doSample(sample)
                 .seed(seed).repetitionPenalty(repetitionPenalty).stopIds(new TreeSet<>(stopIds))
                 .stopOnEos(!ignoreEos);

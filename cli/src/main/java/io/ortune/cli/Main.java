@@ -1,5 +1,11 @@
 package io.ortune.cli;
 
+import io.ortune.graph.io.ReadableFiles;
+import io.ortune.runtime.LogLevel;
+import io.ortune.runtime.OrtRuntime;
+
+import java.nio.file.FileSystemException;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +48,19 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietNativeLogger();
         System.exit(execute(args));
+    }
+
+    /**
+     * ONNX Runtime's own logger prints each failure a second time (a red native line on stderr) before the status
+     * reaches us; our one-line error already carries its message. Unless the user chose a level
+     * ({@code -Dortune.ort.logLevel=WARNING} in {@code ORTUNE_JAVA_OPTS}), the CLI keeps that logger to FATAL.
+     */
+    static void quietNativeLogger() {
+        if (System.getProperty(OrtRuntime.LOG_LEVEL_PROPERTY) == null) {
+            System.setProperty(OrtRuntime.LOG_LEVEL_PROPERTY, LogLevel.FATAL.name());
+        }
     }
 
     /** Runs the command line and returns its exit code (for tests and embedding). */
@@ -55,7 +73,38 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new FailureHandler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        SettingsErrors settings = new SettingsErrors(cl.getParameterExceptionHandler());
+        cl.setExecutionStrategy(parsed -> {
+            settings.executing = true;
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        cl.setParameterExceptionHandler(settings);
         return cl;
+    }
+
+    /**
+     * A command line that parsed but asks for something that cannot be (a GPT-2 config with {@code --arch llama},
+     * an {@code --out} folder already holding a run) is reported in one line with exit code 2; only a command
+     * line that does not parse (an unknown option, a missing value) gets the usage text, from picocli's handler.
+     */
+    static final class SettingsErrors implements CommandLine.IParameterExceptionHandler {
+        private final CommandLine.IParameterExceptionHandler usageHandler;
+        boolean executing;
+
+        SettingsErrors(CommandLine.IParameterExceptionHandler usageHandler) {
+            this.usageHandler = usageHandler;
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) throws Exception {
+            CommandLine cmd = ex.getCommandLine();
+            if (!executing || cmd.getParent() == null) {
+                return usageHandler.handleParseException(ex, args);
+            }
+            cmd.getErr().println("ortune " + cmd.getCommandName() + ": error: " + ex.getMessage());
+            cmd.getErr().println("(see 'ortune " + cmd.getCommandName() + " --help')");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        }
     }
 
     /** Prints failures as one line naming the cause; the stack trace only under --debug. Exit code 1. */
@@ -78,7 +127,8 @@ public final class Main implements Runnable {
         }
 
         static String oneLine(Throwable ex) {
-            String msg = ex.getMessage();
+            String msg = ex instanceof FileSystemException f && f.getFile() != null
+                    ? f.getFile() + ": " + ReadableFiles.cause(f) : ex.getMessage();
             Throwable cause = ex.getCause();
             if ((msg == null || msg.isBlank()) && cause != null) {
                 return oneLine(cause);

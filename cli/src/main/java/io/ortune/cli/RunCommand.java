@@ -1,11 +1,17 @@
 package io.ortune.cli;
 
+import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Tensor;
+import io.ortune.graph.onnx.OnnxReader;
+import io.ortune.graph.onnx.OnnxWriter;
 import io.ortune.graph.onnx.TensorProtoFiles;
+import io.ortune.graph.pass.LegacyOpsetUpgradePass;
+import io.ortune.graph.pass.PassResult;
 import io.ortune.graph.io.NpyFiles;
 import io.ortune.runtime.ExecutionProvider;
 import io.ortune.runtime.InferenceSession;
 import io.ortune.runtime.SessionOptions;
+import io.ortune.runtime.ValueInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,8 +70,8 @@ final class RunCommand implements Callable<Integer> {
             options.intraOpThreads(threads);
         }
         Map<String, Tensor> outputs;
-        try (InferenceSession session = InferenceSession.open(model, options.build())) {
-            checkInputs(session.inputNames(), feeds);
+        try (InferenceSession session = open(options.build())) {
+            checkInputs(session.inputs(), feeds);
             outputs = session.run(feeds);
         }
         Files.createDirectories(outputDir);
@@ -78,6 +84,23 @@ final class RunCommand implements Callable<Integer> {
                     Arrays.toString(t.dims()), outputDir.resolve(file));
         }
         return 0;
+    }
+
+    /**
+     * A session on the model; one whose default-domain opset is older than ONNX Runtime runs (&lt; 7) is upgraded in
+     * memory by {@link LegacyOpsetUpgradePass}, with a one-line notice on stderr.
+     */
+    private InferenceSession open(SessionOptions options) throws java.io.IOException {
+        Model m = OnnxReader.read(model);
+        if (!LegacyOpsetUpgradePass.needsUpgrade(m)) {
+            return InferenceSession.open(model, options);
+        }
+        PassResult up = new LegacyOpsetUpgradePass().run(m);
+        System.err.println("ortune run: note: " + model + " uses opset " + m.opsetVersion("") + ", older than "
+                + "ONNX Runtime runs; upgraded in memory to " + up.model().opsetVersion("") + " (save it with "
+                + "'ortune convert --pass upgrade-opset')");
+        return InferenceSession.fromBytes(OnnxWriter.toBytes(up.model()), options, model + " (upgraded to opset "
+                + up.model().opsetVersion("") + ")");
     }
 
     private ExecutionProvider parseProvider(String name) {
@@ -105,12 +128,24 @@ final class RunCommand implements Callable<Integer> {
                 + " is neither a .pb (TensorProto) nor a .npy file");
     }
 
-    private void checkInputs(List<String> expected, Map<String, Tensor> feeds) {
+    /** Every given input exists and every input the model needs is given, before anything runs. */
+    static void checkInputs(List<ValueInfo> expected, Map<String, Tensor> feeds) {
+        List<String> names = expected.stream().map(ValueInfo::name).toList();
         for (String given : feeds.keySet()) {
-            if (!expected.contains(given)) {
+            if (!names.contains(given)) {
                 throw new IllegalArgumentException("the model has no input '" + given + "'; its inputs are "
-                        + expected);
+                        + names);
             }
+        }
+        List<String> missing = new java.util.ArrayList<>();
+        for (ValueInfo v : expected) {
+            if (!feeds.containsKey(v.name())) {
+                missing.add(v.name() + " (" + v.toString().substring(v.name().length() + 2) + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("missing input" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing) + ": the model needs " + names + "; give each as --input NAME=FILE");
         }
     }
 

@@ -22,6 +22,7 @@ import io.ortune.training.objective.CausalLmSignature;
 import io.ortune.training.qlora.Nf4Config;
 import io.ortune.training.qlora.Nf4QuantizePass;
 import io.ortune.training.trainer.TrainRequest;
+import io.ortune.training.trainer.RunFolder;
 import io.ortune.training.trainer.TrainResult;
 import io.ortune.training.trainer.Trainer;
 import io.ortune.training.trainer.TrainerConfig;
@@ -60,6 +61,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue the run in RUN_DIR.")
     Path resume;
+
+    @Option(names = "--overwrite", description = "Start afresh in an --out folder that holds a run with checkpoints "
+            + "(its run files are removed). A folder whose run saved no checkpoint is reused without it.")
+    boolean overwrite;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -113,11 +118,20 @@ final class TrainCommand implements Callable<Integer> {
             report(out, data, o.rowLayout(), blockSize);
             Path run = Path.of(o.out);
             if (resume == null) {
-                if (Files.exists(run.resolve(Trainer.ARTIFACTS))) {
-                    throw usage(run + " already holds a training run; continue it with --resume " + run
-                            + " or choose another --out");
+                RunFolder.Start start;
+                try {
+                    start = RunFolder.prepareFresh(run, overwrite);
+                } catch (IllegalArgumentException e) {
+                    throw usage(e.getMessage());
+                }
+                if (start == RunFolder.Start.REUSED) {
+                    out.println("reusing " + run + ": its earlier run saved no checkpoint");
+                } else if (start == RunFolder.Start.OVERWRITTEN) {
+                    out.println("overwriting the run in " + run + " (--overwrite)");
                 }
                 saveRunConfig(run, o);
+            } else if (overwrite) {
+                throw usage("--overwrite starts a run afresh; it cannot be combined with --resume");
             }
             int pad = tok == null ? 0 : tok.padId().orElse(tok.eosId().orElse(0));
             TrainResult r;
@@ -142,6 +156,11 @@ final class TrainCommand implements Callable<Integer> {
                 throw usage("--resume " + resume + ": no " + RUN_CONFIG + " there (not a run folder of 'ortune train')");
             }
             o = TrainOptions.readJson(saved);
+            if (flags.model != null && o.model != null && !samePath(flags.model, o.model)) {
+                throw usage("--resume " + resume + " continues training " + o.model + "; --model " + flags.model
+                        + " is another model (its checkpoint would not fit): drop --model, or start a new run with "
+                        + "--out");
+            }
         }
         if (config != null) {
             o = o.overlay(TrainOptions.readYaml(CliFiles.existingFile(config, "config")));
@@ -194,9 +213,23 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    private static boolean samePath(String a, String b) {
+        return Path.of(a).toAbsolutePath().normalize().equals(Path.of(b).toAbsolutePath().normalize());
+    }
+
+    /** Saves the settings with absolute paths, so that {@code --resume} works from any working directory. */
     private static void saveRunConfig(Path run, TrainOptions o) throws IOException {
         Files.createDirectories(run);
+        o.model = absolute(o.model);
+        o.data = absolute(o.data);
+        o.evalData = absolute(o.evalData);
+        o.tokenizer = absolute(o.tokenizer);
+        o.out = absolute(o.out);
         AtomicFiles.writeString(run.resolve(RUN_CONFIG), o.toJson());
+    }
+
+    private static String absolute(String path) {
+        return path == null ? null : Path.of(path).toAbsolutePath().normalize().toString();
     }
 
     /** Data lines for the demo (packed rows). */

@@ -63,6 +63,17 @@ class GenerateCommandTest {
     }
 
     @Test
+    void topKZeroAndTopPOneAreOffSoDecodingStaysGreedy() {
+        CliRun k0 = CliRun.of("generate", "--model", kv.toString(), "--prompt-ids", promptIds, "--max-new-tokens", "40",
+                "--top-k", "0", "--seed", "7");
+        assertThat(k0.exit()).as(k0.toString()).isZero();
+        assertThat(k0.out().trim()).isEqualTo(goldenIds);
+        CliRun p1 = CliRun.of("generate", "--model", kv.toString(), "--prompt-ids", promptIds, "--max-new-tokens", "40",
+                "--top-p", "1", "--top-k", "0", "--seed", "7");
+        assertThat(p1.out().trim()).as(p1.toString()).isEqualTo(goldenIds);
+    }
+
+    @Test
     void aTrainingFormModelIsConvertedInMemory() {
         CliRun r = CliRun.of("generate", "--model", training.toString(), "--prompt-ids", promptIds,
                 "--max-new-tokens", "40", "--threads", "1");

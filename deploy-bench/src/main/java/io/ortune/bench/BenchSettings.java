@@ -40,7 +40,7 @@ public record BenchSettings(List<String> models, int threads, int promptLength, 
     /** The defaults: both models, 2 threads, 128-token prompt, 64 new tokens, 3 warm-ups, 10 runs, 3 decode runs. */
     public static BenchSettings defaults(Path repoRoot, Path workDir) {
         return new BenchSettings(KNOWN_MODELS, 2, 128, 64, 3, 10, 3,
-                repoRoot.resolve("testdata/models/stories260K.bin"), workDir, Path.of("/usr/bin/python3"),
+                repoRoot.resolve("testdata/models/stories260K-upstream.bin"), workDir, Path.of("/usr/bin/python3"),
                 repoRoot.resolve("tools/torch_bench.py"));
     }
 }

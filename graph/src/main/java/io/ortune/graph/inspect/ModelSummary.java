@@ -17,7 +17,8 @@ import java.util.TreeMap;
 
 /**
  * What {@code ortune inspect} reports about a model: signature, opsets, parameters by dtype, op histogram and
- * external data files. Counts include subgraphs (If/Loop/Scan bodies) and constant tensors held in attributes.
+ * external data files. Parameters are counted by {@link Parameters}' definition (subgraphs included); every other
+ * tensor (scalars, integer shapes and indices, tensors in node attributes) is counted under {@code constants}.
  */
 public record ModelSummary(
         long irVersion,
@@ -26,6 +27,7 @@ public record ModelSummary(
         List<Io> inputs,
         List<Io> outputs,
         Map<DataType, Params> parametersByType,
+        Params constants,
         Map<String, Integer> opHistogram,
         int nodeCount,
         Map<String, Long> externalDataFiles,
@@ -57,9 +59,10 @@ public record ModelSummary(
         acc.visit(g);
         String producer = (model.producerName() + " " + model.producerVersion()).trim();
         return new ModelSummary(model.irVersion(), Map.copyOf(model.opsetImports()), producer, ins, outs,
-                acc.params, acc.ops, acc.nodes, acc.external, Map.copyOf(model.metadataProps()));
+                acc.params, acc.constants, acc.ops, acc.nodes, acc.external, Map.copyOf(model.metadataProps()));
     }
 
+    /** Elements of the parameters ({@link Parameters#count} of the model). */
     public long parameterCount() {
         return parametersByType.values().stream().mapToLong(Params::elements).sum();
     }
@@ -75,13 +78,18 @@ public record ModelSummary(
     /** Walks a graph and its subgraphs. */
     private static final class Accumulator {
         final Map<DataType, Params> params = new EnumMap<>(DataType.class);
+        Params constants = new Params(0, 0, 0);
         final Map<String, Integer> ops = new TreeMap<>();
         final Map<String, Long> external = new TreeMap<>();
         int nodes;
 
         void visit(Graph g) {
             for (Value init : g.initializers().values()) {
-                tensor(init.constant());
+                if (Parameters.isParameter(init.constant())) {
+                    tensor(init.constant());
+                } else {
+                    constant(init.constant());
+                }
             }
             for (Node n : g.nodes()) {
                 nodes++;
@@ -90,7 +98,7 @@ public record ModelSummary(
                 ops.merge(key, 1, Integer::sum);
                 for (Attribute a : n.attributes().values()) {
                     if (a instanceof Attribute.TensorAttr t) {
-                        tensor(t.value());
+                        constant(t.value());
                     }
                 }
                 for (Graph sub : n.subgraphs()) {
@@ -99,11 +107,20 @@ public record ModelSummary(
             }
         }
 
-        void tensor(Tensor t) {
-            params.merge(t.dtype(), new Params(0, 0, 0).plus(t), (a, b) -> a.plus(t));
+        void constant(Tensor t) {
+            constants = constants.plus(t);
+            external(t);
+        }
+
+        void external(Tensor t) {
             if (t.data() instanceof FileRegionData f) {
                 external.merge(f.location(), f.length(), Long::sum);
             }
+        }
+
+        void tensor(Tensor t) {
+            params.merge(t.dtype(), new Params(0, 0, 0).plus(t), (a, b) -> a.plus(t));
+            external(t);
         }
     }
 }

@@ -31,6 +31,11 @@ public final class SummaryPrinter {
                 .forEach(e -> out.append(String.format(Locale.ROOT, "  %-10s %,14d elements %12s  (%d tensors)%n",
                         e.getKey().onnxName(), e.getValue().elements(), bytes(e.getValue().bytes()),
                         e.getValue().tensors())));
+        if (s.constants().tensors() > 0) {
+            out.append(String.format(Locale.ROOT, "constants (not parameters: scalars, integer shapes/indices, "
+                    + "Constant nodes): %,d elements in %d tensors%n", s.constants().elements(),
+                    s.constants().tensors()));
+        }
         out.append(String.format(Locale.ROOT, "ops: %d nodes%n", s.nodeCount()));
         s.opHistogram().entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))

@@ -23,8 +23,8 @@ public record GeneratedData(long byteSize, String description, Supplier<ByteBuff
     public GeneratedData {
         Objects.requireNonNull(generator, "generator");
         if (byteSize < 0 || byteSize > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("generated tensor data of " + byteSize + " bytes: the size must be "
-                    + "within a Java buffer (2 GiB)");
+            throw new IllegalArgumentException("generated tensor data (" + description + ") of " + byteSize
+                    + " bytes: the size must be within a Java buffer (2 GiB)");
         }
     }
 

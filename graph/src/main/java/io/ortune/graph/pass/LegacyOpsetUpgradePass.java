@@ -34,6 +34,12 @@ public final class LegacyOpsetUpgradePass implements Pass {
     private static final Set<String> BROADCASTING = Set.of("Add", "Sub", "Mul", "Div", "Pow", "And", "Or", "Xor",
             "Equal", "Greater", "Less");
 
+    /** Whether {@code model}'s default-domain opset is below 7, the oldest ONNX Runtime runs. */
+    public static boolean needsUpgrade(Model model) {
+        long version = model.opsetVersion("");
+        return version >= 0 && version < TARGET;
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -72,7 +72,7 @@ public final class RandomSource implements WeightSource {
     @Override
     public Tensor tensor(String name) {
         WeightSpec s = spec(name);
-        long bytes = Math.multiplyExact(s.elementCount(), 4L);
+        long bytes = s.float32Bytes();
         if (bytes > GENERATE_ABOVE_BYTES && s.init().kind() == WeightSpec.InitKind.NORMAL) {
             return new Tensor(name, DataType.FLOAT, s.shape(), new GeneratedData(bytes, "random normal(0, "
                     + s.init().std() + ") for '" + name + "', seed " + seed, () -> values(name, s)));

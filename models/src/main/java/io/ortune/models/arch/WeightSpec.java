@@ -76,13 +76,33 @@ public record WeightSpec(String name, long[] shape, Init init, boolean optional)
         return shape.clone();
     }
 
-    /** Number of elements. */
+    /** Number of elements; fails naming the tensor and its shape when that does not fit in a long. */
     public long elementCount() {
         long n = 1;
         for (long d : shape) {
-            n = Math.multiplyExact(n, d);
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("tensor '" + name + "' " + Arrays.toString(shape)
+                        + " has more elements than fit in 64 bits; check the config's sizes", e);
+            }
         }
         return n;
+    }
+
+    /**
+     * Bytes of this tensor in float32; fails naming the tensor, its shape and size when that is over what one Java
+     * buffer holds (2 GiB), the limit for a weight ortune builds.
+     */
+    public long float32Bytes() {
+        long n = elementCount();
+        if (n > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "tensor '%s' %s float32 would be %.1f GiB (%,d elements); one weight must be under 2 GiB: "
+                    + "check the config's sizes (vocab_size, hidden size, intermediate size)", name,
+                    Arrays.toString(shape), n * 4.0 / (1L << 30), n));
+        }
+        return n * 4;
     }
 
     @Override

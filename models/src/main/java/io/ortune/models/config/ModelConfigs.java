@@ -3,6 +3,7 @@ package io.ortune.models.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ortune.graph.io.ReadableFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +31,16 @@ public final class ModelConfigs {
      * @throws IOException     when the file cannot be read
      */
     public static ModelConfig read(Path pathOrDir) throws IOException {
-        Path file = Files.isDirectory(pathOrDir) ? pathOrDir.resolve(CONFIG_FILE) : pathOrDir;
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no model config (looked for " + CONFIG_FILE + ")");
+        Path file = pathOrDir;
+        if (Files.isDirectory(pathOrDir)) {
+            ReadableFiles.folder(pathOrDir, "model config folder");
+            file = pathOrDir.resolve(CONFIG_FILE);
+            if (!Files.exists(file)) {
+                throw new NoSuchFileException(file.toString(), null, "no model config (looked for " + CONFIG_FILE
+                        + ")");
+            }
         }
+        ReadableFiles.file(file, "model config");
         return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     }
 

@@ -1,5 +1,7 @@
 package io.ortune.models.tokenizer;
 
+import io.ortune.graph.io.ReadableFiles;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +32,12 @@ public final class Tokenizers {
                     : HfTokenizer.load(dirOrFile);
         }
         if (!Files.isDirectory(dirOrFile)) {
+            if (Files.exists(dirOrFile)) {
+                ReadableFiles.file(dirOrFile, "tokenizer file");
+            }
             throw new TokenizerException(dirOrFile + ": no such tokenizer file or folder");
         }
+        ReadableFiles.folder(dirOrFile, "tokenizer folder");
         if (Files.isRegularFile(dirOrFile.resolve(HF_FILE))) {
             return HfTokenizer.load(dirOrFile.resolve(HF_FILE));
         }

@@ -3,9 +3,9 @@ package io.ortune.training.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -65,11 +65,15 @@ public enum DataFormat {
                 + fieldNames(record) + ", none of text, input_ids, instruction (give --format)");
     }
 
-    private static int firstNonSpace(Path file) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    /** The first byte of {@code file} that is not ASCII white space or part of a UTF-8 byte-order mark; -1 if none. */
+    static int firstNonSpace(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             int c;
-            while ((c = r.read()) != -1) {
-                if (!Character.isWhitespace(c) && c != '\uFEFF') {
+            int offset = 0;
+            while ((c = in.read()) != -1) {
+                boolean bom = offset < 3 && c == BOM[offset];
+                offset++;
+                if (!bom && c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f') {
                     return c;
                 }
             }
@@ -77,20 +81,23 @@ public enum DataFormat {
         return -1;
     }
 
+    private static final int[] BOM = {0xEF, 0xBB, 0xBF};
+
+    /** The first non-blank UTF-8 line as JSON; lines that are not UTF-8 are passed over (the loader reports them). */
     private static JsonNode firstLine(Path file) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!line.isBlank()) {
-                    try {
-                        return new ObjectMapper().readTree(line);
-                    } catch (IOException e) {
-                        return null;
-                    }
-                }
+        JsonNode[] found = new JsonNode[1];
+        Utf8Lines.walk(file, (n, text) -> {
+            if (text == null || text.isBlank()) {
+                return true;
             }
-        }
-        return null;
+            try {
+                found[0] = new ObjectMapper().readTree(text.startsWith("\uFEFF") ? text.substring(1) : text);
+            } catch (IOException e) {
+                found[0] = null;
+            }
+            return false;
+        });
+        return found[0];
     }
 
     private static JsonNode firstArrayElement(Path file) throws IOException {

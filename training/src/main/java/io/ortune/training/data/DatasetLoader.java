@@ -1,10 +1,10 @@
 package io.ortune.training.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ortune.graph.io.ReadableFiles;
 import io.ortune.models.tokenizer.Tokenizer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,9 +42,7 @@ public final class DatasetLoader {
      * @throws DataFormatException on a malformed record (unless skipped), or when no example results
      */
     public static Dataset load(Path file, Tokenizer tokenizer, LoadOptions options) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new java.nio.file.NoSuchFileException(file.toString(), null, "training data file not found");
-        }
+        ReadableFiles.file(file, "training data file");
         DataFormat format = options.format() != null ? options.format() : DataFormat.detect(file);
         if (tokenizer == null && format != DataFormat.TOKENIZED) {
             throw new DataFormatException(file, 0, format.name().toLowerCase() + " data needs a tokenizer "
@@ -76,7 +74,16 @@ public final class DatasetLoader {
 
     private static void readText(Path file, Tokenizer tokenizer, LoadOptions options, Collector c)
             throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Utf8Lines.decodeWhole(file, Files.readAllBytes(file));
+        } catch (DataFormatException notUtf8) {
+            if (!options.skipBadLines()) {
+                throw new DataFormatException(file, notUtf8.line(), Utf8Lines.NOT_UTF8
+                        + " (use --skip-bad-lines to skip such lines)");
+            }
+            text = validLines(file, c);
+        }
         int[] ids = tokenizer.encode(text);
         OptionalInt eos = tokenizer.eosId();
         if (options.appendEos() && eos.isPresent() && ids.length > 0) {
@@ -89,6 +96,20 @@ public final class DatasetLoader {
                 c.add(Example.causal(Arrays.copyOfRange(ids, start, end)));
             }
         }
+    }
+
+    /** The text of {@code file} without its lines that are not UTF-8 (each counted as a bad line), lines ending in \n. */
+    private static String validLines(Path file, Collector c) throws IOException {
+        StringBuilder text = new StringBuilder();
+        Utf8Lines.walk(file, (n, line) -> {
+            if (line == null) {
+                c.bad(n, Utf8Lines.NOT_UTF8);
+            } else {
+                text.append(line).append('\n');
+            }
+            return true;
+        });
+        return text.toString();
     }
 
     /** Gathers examples and counts. */
@@ -115,6 +136,7 @@ public final class DatasetLoader {
                 empty++;
                 return;
             }
+            checkVocabulary(e);
             if (e.length() > options.maxLength()) {
                 e = e.truncate(options.maxLength());
                 truncated++;
@@ -126,6 +148,24 @@ public final class DatasetLoader {
             examples.add(e);
             tokens += e.length();
             labelled += e.labelledTargets();
+        }
+
+        /**
+         * Tokenizer output must fit the model: an id at or over the model's vocabulary would fail inside ONNX
+         * Runtime at the first step. Pre-tokenized records are checked per line by {@link RecordConverter}.
+         */
+        private void checkVocabulary(Example e) {
+            int vocab = options.vocabSize();
+            if (vocab <= 0 || format == DataFormat.TOKENIZED) {
+                return;
+            }
+            for (int id : e.inputIds()) {
+                if (id >= vocab || id < 0) {
+                    throw new DataFormatException(file, 0, "the tokenizer produced token id " + id + ", outside the "
+                            + "model's vocabulary of " + vocab + " (ids 0.." + (vocab - 1) + "): the tokenizer "
+                            + "does not match the model (give the model's own --tokenizer)");
+                }
+            }
         }
 
         void bad(long line, String message) {

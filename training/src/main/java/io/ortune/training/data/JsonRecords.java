@@ -6,10 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -42,39 +39,29 @@ final class JsonRecords {
     }
 
     private static boolean startsWithBracket(Path file) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int c;
-            while ((c = r.read()) != -1) {
-                if (!Character.isWhitespace(c) && c != '\uFEFF') {
-                    return c == '[';
-                }
-            }
-        }
-        return false;
+        return DataFormat.firstNonSpace(file) == '[';
     }
 
     private static void walkLines(Path file, Sink sink) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            long n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (n == 1 && line.startsWith("\uFEFF")) {
-                    line = line.substring(1);
-                }
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode value;
-                try {
-                    value = MAPPER.readTree(line);
-                } catch (JsonProcessingException e) {
-                    sink.malformed(n, "not valid JSON: " + e.getOriginalMessage());
-                    continue;
-                }
-                sink.record(n, value);
+        Utf8Lines.walk(file, (n, text) -> {
+            if (text == null) {
+                sink.malformed(n, Utf8Lines.NOT_UTF8);
+                return true;
             }
-        }
+            String line = n == 1 && text.startsWith("\uFEFF") ? text.substring(1) : text;
+            if (line.isBlank()) {
+                return true;
+            }
+            JsonNode value;
+            try {
+                value = MAPPER.readTree(line);
+            } catch (JsonProcessingException e) {
+                sink.malformed(n, "not valid JSON: " + e.getOriginalMessage());
+                return true;
+            }
+            sink.record(n, value);
+            return true;
+        });
     }
 
     private static void walkArray(Path file, Sink sink) throws IOException {
@@ -92,7 +79,9 @@ final class JsonRecords {
             }
         } catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new DataFormatException(file, line, "not valid JSON: " + e.getOriginalMessage());
+            String what = e.getOriginalMessage();
+            throw new DataFormatException(file, line, what != null && what.startsWith("Invalid UTF-8")
+                    ? Utf8Lines.NOT_UTF8 + " (" + what + ")" : "not valid JSON: " + what);
         }
     }
 }

@@ -59,17 +59,64 @@ final class CheckpointDir {
         return target;
     }
 
-    /** The newest complete checkpoint folder, if any. */
+    /** The newest valid checkpoint folder, if any (a fallback from a damaged latest one is not reported). */
     Optional<Path> latest() throws IOException {
+        return latest(message -> { });
+    }
+
+    /**
+     * The checkpoint {@value #LATEST} names when it is valid; otherwise (the pointer or that checkpoint damaged or
+     * missing) the newest valid {@code step-*} folder, telling {@code notice} which one was passed over and why.
+     * Valid: both files present and the trainer state readable.
+     */
+    Optional<Path> latest(java.util.function.Consumer<String> notice) throws IOException {
         Path pointer = folder.resolve(LATEST);
-        if (!Files.isRegularFile(pointer)) {
+        String damaged = null;
+        if (Files.isRegularFile(pointer)) {
+            Path dir = folder.resolve(Files.readString(pointer, StandardCharsets.UTF_8).trim());
+            String problem = problem(dir);
+            if (problem == null) {
+                return Optional.of(dir);
+            }
+            damaged = dir + " (named by " + pointer + ") " + problem;
+        } else if (!Files.isDirectory(folder)) {
             return Optional.empty();
         }
-        Path dir = folder.resolve(Files.readString(pointer, StandardCharsets.UTF_8).trim());
-        if (!Files.isRegularFile(dir.resolve(CHECKPOINT)) || !Files.isRegularFile(dir.resolve(TrainerState.FILE))) {
-            throw new IOException(pointer + " names " + dir + ", which is not a complete checkpoint");
+        List<String> names = new ArrayList<>();
+        try (var list = Files.list(folder)) {
+            list.map(p -> p.getFileName().toString()).filter(n -> n.matches("step-\\d+")).sorted()
+                    .forEach(names::add);
         }
-        return Optional.of(dir);
+        for (int i = names.size() - 1; i >= 0; i--) {
+            Path dir = folder.resolve(names.get(i));
+            String problem = problem(dir);
+            if (problem == null) {
+                if (damaged != null) {
+                    notice.accept("the latest checkpoint " + damaged + "; using the newest valid one, " + dir);
+                }
+                return Optional.of(dir);
+            }
+            if (damaged == null) {
+                damaged = dir + " " + problem;
+            }
+        }
+        if (damaged != null) {
+            throw new IOException("no valid checkpoint in " + folder + ": " + damaged);
+        }
+        return Optional.empty();
+    }
+
+    /** Why {@code dir} is not a valid checkpoint, or null when it is. */
+    static String problem(Path dir) {
+        if (!Files.isRegularFile(dir.resolve(CHECKPOINT))) {
+            return "has no " + CHECKPOINT + " file";
+        }
+        try {
+            TrainerState.read(dir);
+            return null;
+        } catch (IOException | IllegalArgumentException e) {
+            return "has an unreadable " + TrainerState.FILE + " (" + e.getMessage() + ")";
+        }
     }
 
     private void prune(String newest) throws IOException {

@@ -1,5 +1,6 @@
 package io.ortune.training.trainer;
 
+import io.ortune.graph.inspect.Parameters;
 import io.ortune.graph.ir.Graph;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Value;
@@ -14,7 +15,8 @@ import java.util.Map;
  * Which parameters train and how many elements that is.
  *
  * @param trainable      trainable parameter name → elements, in model order
- * @param frozen         frozen parameter name → elements, in model order
+ * @param frozen         frozen parameter name → elements, in model order (parameters as {@link Parameters} defines
+ *                       them)
  */
 public record ParameterReport(Map<String, Long> trainable, Map<String, Long> frozen) {
 
@@ -23,16 +25,22 @@ public record ParameterReport(Map<String, Long> trainable, Map<String, Long> fro
         frozen = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(frozen));
     }
 
-    /** Sizes of {@code trainable} and {@code frozen} read from the initializers of {@code model}. */
-    static ParameterReport of(Model model, List<String> trainable, List<String> frozen) {
+    /**
+     * Sizes of {@code trainable} read from the initializers of {@code model}; every other initializer that is a
+     * parameter by {@link Parameters}' definition (NF4 codes included) is frozen, so trainable + frozen equals
+     * {@link Parameters#count} of the model, the figure {@code build} and {@code inspect} print.
+     */
+    static ParameterReport of(Model model, List<String> trainable) {
         Graph g = model.graph();
         Map<String, Long> t = new LinkedHashMap<>();
         Map<String, Long> f = new LinkedHashMap<>();
         for (String n : trainable) {
             t.put(n, elements(g, n));
         }
-        for (String n : frozen) {
-            f.put(n, elements(g, n));
+        for (Value v : g.initializers().values()) {
+            if (!t.containsKey(v.name()) && Parameters.isParameter(v.constant())) {
+                f.put(v.name(), v.constant().elementCount());
+            }
         }
         return new ParameterReport(t, f);
     }

@@ -63,7 +63,7 @@ public final class Trainer {
         TrainerState resumed = null;
         Path startCheckpoint;
         if (request.resume()) {
-            Path latest = checkpoints.latest().orElseThrow(() -> new IllegalArgumentException(run
+            Path latest = checkpoints.latest(listener::onMessage).orElseThrow(() -> new IllegalArgumentException(run
                     + " has no checkpoint to resume from (none was saved under " + checkpoints.folder() + ")"));
             requireArtifacts(artifacts);
             resumed = TrainerState.read(latest);

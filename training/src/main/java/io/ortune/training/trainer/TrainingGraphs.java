@@ -74,6 +74,6 @@ public final class TrainingGraphs {
         ArtifactSet set = TrainingArtifacts.build(ArtifactRequest.of(r.model(), loss, r.gradients(), withGrad, frozen)
                 .withOptimizer(optimizer));
         GradNormOutput.add(set.trainingModel());
-        return new Built(set, r.report(), ParameterReport.of(forward, withGrad, frozen));
+        return new Built(set, r.report(), ParameterReport.of(forward, withGrad));
     }
 }
