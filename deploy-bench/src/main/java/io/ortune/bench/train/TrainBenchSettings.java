@@ -33,7 +33,7 @@ public record TrainBenchSettings(List<TrainMode> modes, int batch, int seq, int 
     public TrainBenchSettings {
         modes = List.copyOf(modes);
         if (modes.isEmpty()) {
-            throw new IllegalArgumentException("no training mode to measure (known: full, last2)");
+            throw new IllegalArgumentException("no training mode to measure (known: full, last2, lora-qv, lora-all)");
         }
         if (batch < 1 || seq < 2 || warmupSteps < 0 || steps < 1 || threads < 1 || matmulSize < 1 || matmulRuns < 1) {
             throw new IllegalArgumentException("need batch >= 1, seq >= 2, warm-up steps >= 0, steps >= 1, "
@@ -47,13 +47,13 @@ public record TrainBenchSettings(List<TrainMode> modes, int batch, int seq, int 
     }
 
     /**
-     * tools/torch_bench.py's defaults (both modes, batch 4 × 256, 2 threads, seed 0, AdamW lr 1e-4, weight decay
+     * tools/torch_bench.py's defaults (every mode: full, last2, lora-qv, lora-all; batch 4 × 256, 2 threads, seed 0, AdamW lr 1e-4, weight decay
      * 0.01) except for the steps: 2 warm-up + 5 timed steps (the script's 1 + 3 left the first timed step still
      * allocating); ONNX Runtime gradient kernels and memory pattern on, as in the trainer; a 2048³ MatMul, best of
      * 10.
      */
     public static TrainBenchSettings defaults(Path repoRoot, Path workDir) {
-        return new TrainBenchSettings(List.of(TrainMode.FULL, TrainMode.LAST2), 4, 256, 2, 5, 2, 0, 1e-4f, 0.01f,
+        return new TrainBenchSettings(List.of(TrainMode.values()), 4, 256, 2, 5, 2, 0, 1e-4f, 0.01f,
                 true, true, 2048, 10, "2g", workDir, Path.of("/usr/bin/python3"), repoRoot.resolve("tools/torch_bench.py"));
     }
 }
