@@ -77,7 +77,8 @@ final class TorchTrainPeer {
         return command(s, arguments(s, trainable));
     }
 
-    private static String command(TrainBenchSettings s, List<String> args) {
+    /** The shell command that runs the script with {@code args} in the peer's environment. */
+    static String command(TrainBenchSettings s, List<String> args) {
         return PeerBlas.envPrefix(PeerBlas.coreTypeHere()) + " " + s.python() + " " + s.torchScript() + " "
                 + String.join(" ", args);
     }

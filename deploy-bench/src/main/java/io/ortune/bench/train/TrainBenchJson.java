@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code bench-train --json FILE}: a {@link TrainBenchReport} as one JSON object. Top level: {@code ort_matmul_peak_flops},
- * {@code peer_matmul_peak_flops} (null without a peer), {@code ratio_refused} (why ratios are null, or null),
+ * {@code bench-train --json FILE}: a {@link TrainBenchReport} as one JSON object. Top level:
+ * {@code ort_matmul_peak_flops}, {@code peer_matmul_peak_flops} (null without a peer), {@code ratio_refused} (why ratios are null, or null),
  * {@code started_utc}, {@code loads}, {@code machine}, and {@code settings}: one object per setting with
  * {@code name}, {@code tokens_per_s}, {@code peer_tokens_per_s}, {@code ratio}, {@code peak_rss_bytes},
  * {@code peer_peak_rss_bytes}, {@code trainable_params}, {@code peer_trainable_params}, {@code flop_per_step},

@@ -64,7 +64,8 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
 
     /** The peer's MatMul peak in FLOP/s, or NaN. */
     public double peerPeakFlops() {
-        return peerMatmul == null ? Double.NaN : peerMatmul.path("matmul_peak").path("peak_flops").asDouble(Double.NaN);
+        return peerMatmul == null ? Double.NaN
+                : peerMatmul.path("matmul_peak").path("peak_flops").asDouble(Double.NaN);
     }
 
     /** The better of the two MatMul peaks. */
@@ -192,7 +193,8 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
 
     private void flops(StringBuilder md) {
         md.append("\nFLOP/s = MatMul FLOPs per step / median step time; the share is of the better of the two "
-                + "measured float32 MatMul peaks. ONNX Runtime's: one ").append(peak.n()).append("×").append(peak.n()).append("×")
+                + "measured float32 MatMul peaks. ONNX Runtime's: one ").append(peak.n()).append("×")
+                .append(peak.n()).append("×")
                 .append(peak.n()).append(" MatMul (2n³ FLOPs) at ").append(peak.threads()).append(" intra-op "
                 + "threads, inputs and output preallocated, best of ").append(peak.runs()).append(" runs after 3 "
                 + "warm-ups: ").append(f(peak.bestS() * 1000, 1)).append(" ms = **").append(f(peak.peakFlops() / 1e9,
@@ -245,6 +247,10 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
         }
         for (String w : warnings) {
             md.append("* Warning: ").append(w).append(".\n");
+        }
+        if (peerMatmul != null) {
+            md.append("* PyTorch MatMul peak: `").append(TorchTrainPeer.command(settings,
+                    TorchTrainPeer.matmulArguments(settings))).append("`\n");
         }
         for (Row r : rows) {
             if (r.torchCmd() != null) {

@@ -41,7 +41,8 @@ class TrainingFlopsTest {
     @Test
     void loraCountsAdaptersEverywhereAndNoBaseWeightGradient() {
         TrainingFlops f = TrainingFlops.of(TINY, TrainMode.LORA_QV, 1, 2);
-        // P_lora = r·(E + 3E) = 16·8 = 128 on c_attn; block 0's c_attn input gradient (3E² + r·E = 12 + 32) not needed
+        // P_lora = r·(E + 3E) = 16·8 = 128 on c_attn;
+        // block 0's c_attn input gradient (3E² + r·E = 12 + 32) is not needed
         assertThat(TrainingFlops.loraParamsPerBlock(TINY, TrainMode.LORA_QV)).isEqualTo(128);
         assertThat(f.forward()).isEqualTo(2 * 2 * (3 * (48 + 128) + 20) + 3 * 32);
         assertThat(f.backwardActivation()).isEqualTo(2 * 2 * (20 + 3 * (48 + 128) - 44) + 2 * 3 * 32);
