@@ -99,8 +99,8 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
                 + "its HF-style init: same shapes and distribution, different values), float32, CPU, ")
                 .append(s.threads()).append(" threads on both sides (ONNX Runtime intra-op threads, "
                 + "`torch.set_num_threads`; ONNX Runtime's CPU arena on and memory pattern ")
-                .append(s.memoryPattern() ? "on, its defaults, which ortune's trainer uses" : "off (the trainer's "
-                        + "default is on)").append("). Batch ").append(s.batch()).append(" × ").append(s.seq())
+                .append(s.memoryPattern() ? "on (ONNX Runtime's default; ortune's trainer turns it off)"
+                        : "off, as in ortune's trainer").append("). Batch ").append(s.batch()).append(" × ").append(s.seq())
                 .append(" random token ids per step (labels = input ids, Hugging Face causal-LM loss: logits[:, :-1] "
                 + "against labels[:, 1:], mean cross-entropy), AdamW lr ").append(TorchTrainPeer.plain(s.lr()))
                 .append(", weight decay ").append(TorchTrainPeer.plain(s.weightDecay()))
@@ -235,8 +235,9 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
                 + "weight decay: ONNX Runtime has one AdamW node for all parameters and ortune exempts biases and "
                 + "norm weights (Hugging Face's rule), so the node runs with weight decay 0 and `Trainer` applies "
                 + "`p *= 1 - lr·wd` itself. PyTorch decays every parameter inside its AdamW step.\n");
-        md.append("* ONNX Runtime's memory pattern (planning buffers from the first run's shapes) costs peak RSS in "
-                + "full fine-tuning; `--no-memory-pattern` measures ortune without it.\n");
+        md.append("* ONNX Runtime's memory pattern (planning buffers from the first run's shapes) raised peak RSS "
+                + "with no speed gain (docs/benchmarks.md, \"Training: memory pattern\"), so ortune's trainer and "
+                + "this benchmark run without it; `--memory-pattern` measures it on.\n");
         md.append("* 1-, 5- and 15-minute load averages (").append(TrainMachine.lscpu("CPU(s)"))
                 .append(" CPUs): ");
         StringBuilder l = new StringBuilder();
