@@ -12,7 +12,13 @@ harness to compare against.
   train  Training throughput of the GPT-2-small-shaped model at batch --batch x --seq,
          AdamW, dropout 0, labels = input_ids (HF causal-LM loss), either full fine-tuning
          or "last2" (only the last two transformer blocks and the final LayerNorm train;
-         wte/wpe, the tied LM head and blocks 0..n-3 are frozen).  Tokens/s over
+         wte/wpe, the tied LM head and blocks 0..n-3 are frozen), or LoRA in plain torch
+         (--lora-r 16, --lora-alpha 32, base frozen): "lora-qv" on c_attn (PEFT's q,v on
+         GPT-2, whose q/k/v projection is one fused Conv1D), "lora-all" on every block
+         Conv1D (PEFT's all-linear; the tied LM head is left out).
+  matmul float32 --n^3 torch.mm into a preallocated output, best of --runs after 3
+         warm-ups: this BLAS's peak, measured the way ortune's MatMulPeak measures ONNX
+         Runtime's.  Tokens/s over
          --steps timed steps after --warmup-steps, and the peak RSS
          (getrusage ru_maxrss).  Each trainable setting runs in its own process, so each
          peak RSS is its own.
