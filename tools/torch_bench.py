@@ -12,7 +12,13 @@ harness to compare against.
   train  Training throughput of the GPT-2-small-shaped model at batch --batch x --seq,
          AdamW, dropout 0, labels = input_ids (HF causal-LM loss), either full fine-tuning
          or "last2" (only the last two transformer blocks and the final LayerNorm train;
-         wte/wpe, the tied LM head and blocks 0..n-3 are frozen).  Tokens/s over
+         wte/wpe, the tied LM head and blocks 0..n-3 are frozen), or LoRA in plain torch
+         (--lora-r 16, --lora-alpha 32, base frozen): "lora-qv" on c_attn (PEFT's q,v on
+         GPT-2, whose q/k/v projection is one fused Conv1D), "lora-all" on every block
+         Conv1D (PEFT's all-linear; the tied LM head is left out).
+  matmul float32 --n^3 torch.mm into a preallocated output, best of --runs after 3
+         warm-ups: this BLAS's peak, measured the way ortune's MatMulPeak measures ONNX
+         Runtime's.  Tokens/s over
          --steps timed steps after --warmup-steps, and the peak RSS
          (getrusage ru_maxrss).  Each trainable setting runs in its own process, so each
          peak RSS is its own.
@@ -29,22 +35,56 @@ Definitions (the Java harness should measure the same things):
   train tokens_per_s  batch * seq * steps / time(steps); a step = forward, loss,
                       backward, AdamW step, zero_grad.
 
-Run with OpenBLAS's machine overrides unset (the script re-executes itself without
-OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE if they are set, unless --keep-openblas-env):
+OpenBLAS kernels: OpenBLAS 0.3.21 falls back to its slow Prescott kernels on CPUs it does
+not recognize (newer Xeons), so the script picks the best kernel for this CPU from
+/proc/cpuinfo (SkylakeX with avx512f, Haswell with avx2, else OpenBLAS's own choice),
+drops OPENBLAS_L2_SIZE, and re-executes itself with that environment when it differs
+(--keep-openblas-env keeps the environment as given; the Java harness sets it itself):
 
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 tools/torch_bench.py infer
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 tools/torch_bench.py train
+  /usr/bin/python3 tools/torch_bench.py matmul     # this BLAS's float32 2048^3 peak
+  /usr/bin/python3 tools/torch_bench.py infer
+  /usr/bin/python3 tools/torch_bench.py train --trainable lora-qv
 """
 
 import os
 import sys
 
-_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-if "--keep-openblas-env" not in sys.argv and any(k in os.environ for k in _OVERRIDES):
+
+def openblas_coretype(flags):
+    """The OpenBLAS kernel for a CPU with these /proc/cpuinfo flags, or None (OpenBLAS decides)."""
+    if "avx512f" in flags:
+        return "SkylakeX"
+    if "avx2" in flags:
+        return "Haswell"
+    return None
+
+
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def _wanted_openblas_env(env):
+    out = {k: v for k, v in env.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    core = openblas_coretype(cpu_flags())
+    if core is not None:
+        out["OPENBLAS_CORETYPE"] = core
+    return out
+
+
+if "--keep-openblas-env" not in sys.argv and "TORCH_BENCH_REEXEC" not in os.environ:
     # must happen before torch (and so OpenBLAS) is loaded
-    env = {k: v for k, v in os.environ.items() if k not in _OVERRIDES}
-    env["TORCH_BENCH_REEXEC"] = ",".join(k for k in _OVERRIDES if k in os.environ)
-    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+    _want = _wanted_openblas_env(os.environ)
+    if any(os.environ.get(k) != _want.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")):
+        _want["TORCH_BENCH_REEXEC"] = "OPENBLAS_CORETYPE=%s (was %s), OPENBLAS_L2_SIZE unset (was %s)" % (
+            _want.get("OPENBLAS_CORETYPE"), os.environ.get("OPENBLAS_CORETYPE"), os.environ.get("OPENBLAS_L2_SIZE"))
+        os.execve(sys.executable, [sys.executable] + sys.argv, _want)
 
 import argparse
 import ctypes
@@ -89,7 +129,8 @@ def blas_info():
         "mkldnn_enabled": torch.backends.mkldnn.is_available(),
         "env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
                                                 "OMP_NUM_THREADS", "MKL_NUM_THREADS")},
-        "openblas_overrides_removed_by_reexec": os.environ.get("TORCH_BENCH_REEXEC") or None,
+        "openblas_env_set_by_reexec": os.environ.get("TORCH_BENCH_REEXEC") or None,
+        "openblas_coretype_for_cpu": openblas_coretype(cpu_flags()),
     }
     import re
     for key in ("BLAS_INFO", "LAPACK_INFO"):
@@ -449,6 +490,64 @@ def run_infer(args):
 
 
 # =============================================================================
+# matmul peak and LoRA (plain torch)
+# =============================================================================
+
+def matmul_peak(n, runs):
+    """float32 n x n x n torch.mm into a preallocated output, 3 warm-ups, best of runs (ortune's MatMulPeak)."""
+    g = torch.Generator().manual_seed(1)
+    a = torch.rand(n, n, generator=g) * 2 - 1
+    b = torch.rand(n, n, generator=g) * 2 - 1
+    c = torch.empty(n, n)
+    for _ in range(3):
+        torch.mm(a, b, out=c)
+    ts = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        torch.mm(a, b, out=c)
+        ts.append(time.perf_counter() - t0)
+    best = min(ts)
+    return {"n": n, "runs": runs, "best_s": best, "median_s": statistics.median(ts),
+            "peak_flops": 2.0 * n ** 3 / best, "median_flops": 2.0 * n ** 3 / statistics.median(ts)}
+
+
+class LoraConv1D(nn.Module):
+    """PEFT's LoRA on an HF Conv1D: y = base(x) + (x A^T) B^T * alpha/r; base frozen, A Kaiming-uniform, B zero."""
+
+    def __init__(self, base, r, alpha):
+        super().__init__()
+        self.base = base
+        n_in, n_out = base.weight.shape
+        self.lora_A = nn.Parameter(torch.empty(r, n_in))
+        self.lora_B = nn.Parameter(torch.zeros(n_out, r))
+        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
+        self.scaling = alpha / r
+
+    def forward(self, x):
+        return self.base(x) + F.linear(F.linear(x, self.lora_A), self.lora_B) * self.scaling
+
+
+# PEFT's target names on GPT-2: "q,v" is c_attn (the fused q/k/v projection, PEFT's GPT-2 default target);
+# all-linear is every Conv1D of the blocks (the tied LM head is left out, as PEFT does).
+LORA_TARGETS = {"lora-qv": ("c_attn",), "lora-all": ("c_attn", "c_proj", "c_fc", "mlp_proj")}
+
+
+def apply_lora(model, targets, r, alpha):
+    for p in model.parameters():
+        p.requires_grad_(False)
+    for blk in model.h:
+        for name in targets:
+            setattr(blk, name, LoraConv1D(getattr(blk, name), r, alpha))
+    return model
+
+
+def run_matmul(args):
+    log(f"[matmul] float32 {args.n}^3, {args.threads} threads, best of {args.runs}")
+    return {"mode": "matmul", "machine": machine_info(), "blas": blas_info(),
+            "matmul_peak": matmul_peak(args.n, args.runs)}
+
+
+# =============================================================================
 # training
 # =============================================================================
 
@@ -462,6 +561,8 @@ def run_train_one(args, trainable):
         for mod in (model.h[-2], model.h[-1], model.ln_f):
             for p in mod.parameters():
                 p.requires_grad_(True)
+    elif trainable in LORA_TARGETS:
+        apply_lora(model, LORA_TARGETS[trainable], args.lora_r, args.lora_alpha)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=args.lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=args.weight_decay)
     g = torch.Generator().manual_seed(args.seed)
@@ -507,6 +608,8 @@ def run_train(args):
                 "model": "gpt2-small-shaped 124M (n_embd 768, 12 layers, 12 heads, vocab 50257, n_positions 1024), "
                          "random init seed %d" % args.seed,
                 "last2_definition": "only h[-2], h[-1] and ln_f train; wte (tied LM head), wpe, h[0..-3] frozen",
+                "lora": {"r": args.lora_r, "alpha": args.lora_alpha, "dropout": 0.0, "targets": LORA_TARGETS,
+                         "base": "frozen"},
                 "loss": "HF causal-LM loss, labels = input_ids (random tokens), mean over batch*(seq-1)"}
     if args.trainable != "both":
         return {"mode": "train", "machine": machine_info(), "blas": blas_info(), "settings": settings,
@@ -515,7 +618,8 @@ def run_train(args):
     res = {"mode": "train", "machine": machine_info(), "blas": blas_info(), "settings": settings, "runs": {}}
     for t in ("full", "last2"):
         argv = [sys.executable, os.path.abspath(__file__), "train", "--trainable", t]
-        for k in ("batch", "seq", "steps", "warmup_steps", "lr", "weight_decay", "threads", "seed"):
+        for k in ("batch", "seq", "steps", "warmup_steps", "lr", "weight_decay", "threads", "seed", "lora_r",
+                  "lora_alpha"):
             argv += ["--" + k.replace("_", "-"), str(getattr(args, k))]
         if args.keep_openblas_env:
             argv.append("--keep-openblas-env")
@@ -548,18 +652,26 @@ def main():
     pt = sub.add_parser("train", help="training tokens/s and peak RSS of the gpt2-small-shaped model",
                         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     common(pt)
-    pt.add_argument("--trainable", choices=("full", "last2", "both"), default="both",
-                    help="full fine-tuning, only the last two blocks (+ ln_f), or both (separate processes)")
+    pt.add_argument("--trainable", choices=("full", "last2", "lora-qv", "lora-all", "both"), default="both",
+                    help="full fine-tuning, only the last two blocks (+ ln_f), LoRA on c_attn (PEFT's q,v on GPT-2) "
+                         "or on every block linear, or full and last2 (separate processes)")
+    pt.add_argument("--lora-r", type=int, default=16)
+    pt.add_argument("--lora-alpha", type=float, default=32.0)
     pt.add_argument("--batch", type=int, default=4)
     pt.add_argument("--seq", type=int, default=256)
     pt.add_argument("--steps", type=int, default=3, help="timed optimizer steps")
     pt.add_argument("--warmup-steps", type=int, default=1, help="untimed optimizer steps")
     pt.add_argument("--lr", type=float, default=1e-4)
     pt.add_argument("--weight-decay", type=float, default=0.01)
+    pm = sub.add_parser("matmul", help="float32 n^3 torch.mm peak of this BLAS",
+                        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    common(pm)
+    pm.add_argument("--n", type=int, default=2048)
+    pm.add_argument("--runs", type=int, default=10, help="timed runs (the best counts)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
-    res = run_infer(args) if args.mode == "infer" else run_train(args)
+    res = {"infer": run_infer, "train": run_train, "matmul": run_matmul}[args.mode](args)
     res["loadavg_at_end"] = list(os.getloadavg())
     if res["machine"]["loadavg_at_start"][0] > (os.cpu_count() or 1):
         res["warning"] = ("machine was busy before the run (1-minute load average above the core count): "

@@ -27,9 +27,6 @@ final class BenchGenerateCommand implements Callable<Integer> {
             description = "Models to measure (default: ${DEFAULT-VALUE}).")
     List<String> models = new ArrayList<>();
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
-            description = "Threads on both sides (default: ${DEFAULT-VALUE}).")
-    int threads;
 
     @Option(names = "--prompt-len", paramLabel = "N", defaultValue = "128", description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
     int promptLength;
@@ -46,53 +43,36 @@ final class BenchGenerateCommand implements Callable<Integer> {
     @Option(names = "--decode-runs", paramLabel = "N", defaultValue = "3", description = "Timed decode runs (default: ${DEFAULT-VALUE}).")
     int decodeRuns;
 
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = ".",
-            description = "Repository root, for testdata/ and tools/ (default: the working directory).")
-    Path root;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", description = "Where models are built (default: ROOT/target/bench-generate).")
-    Path workDir;
 
-    @Option(names = "--python", paramLabel = "EXE", defaultValue = "/usr/bin/python3",
-            description = "Python with torch for the peer column (default: ${DEFAULT-VALUE}).")
-    Path python;
 
-    @Option(names = "--no-torch", description = "Skip the PyTorch column.")
-    boolean noTorch;
 
-    @Option(names = "--doc", paramLabel = "FILE",
-            description = "Also write the section into this Markdown file (replacing its previous version).")
-    Path doc;
+
+    @CommandLine.Mixin
+    BenchOptions bench = new BenchOptions();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Path base = root.toAbsolutePath().normalize();
+        Path base = bench.base();
         BenchSettings settings;
         try {
-            settings = new BenchSettings(models, threads, promptLength, newTokens, warmup, runs, decodeRuns,
-                    base.resolve("testdata/models/stories260K.bin"),
-                    workDir != null ? workDir : base.resolve("target/bench-generate"), noTorch ? null : python,
-                    base.resolve("tools/torch_bench.py"));
+            settings = new BenchSettings(models, bench.threads, promptLength, newTokens, warmup, runs, decodeRuns,
+                    base.resolve("testdata/models/stories260K.bin"), bench.workDir("bench-generate"),
+                    bench.pythonOrNull(), bench.torchScript());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         CliFiles.existingFile(settings.stories(), "stories260K checkpoint (is --root the repository root?)");
         GenerationReport report = GenerationBenchmark.run(settings, System.err);
-        String section = report.markdown(command());
+        String section = report.markdown(BenchOptions.command(spec));
         System.out.print(section);
-        if (doc != null) {
-            GenerationReport.updateDocument(doc, section);
-            System.err.println("wrote the '" + GenerationReport.HEADING.substring(3) + "' section of " + doc);
+        if (bench.doc != null) {
+            GenerationReport.updateDocument(bench.doc, section);
+            System.err.println("wrote the '" + GenerationReport.HEADING.substring(3) + "' section of " + bench.doc);
         }
         return 0;
-    }
-
-    /** The command line as given, for the report. */
-    private String command() {
-        List<String> args = spec.commandLine().getParseResult().originalArgs();
-        return "./ortune " + String.join(" ", args);
     }
 }

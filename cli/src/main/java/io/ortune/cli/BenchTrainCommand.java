@@ -1,5 +1,6 @@
 package io.ortune.cli;
 
+import io.ortune.bench.train.TrainBenchJson;
 import io.ortune.bench.train.TrainBenchReport;
 import io.ortune.bench.train.TrainBenchSettings;
 import io.ortune.bench.train.TrainBenchmark;
@@ -26,8 +27,9 @@ import java.util.concurrent.Callable;
             "  ortune bench-train --doc docs/benchmarks.md"})
 final class BenchTrainCommand implements Callable<Integer> {
 
-    @Option(names = "--modes", paramLabel = "MODE", split = ",", defaultValue = "full,last2",
-            description = "Settings: full, last2 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--modes", paramLabel = "MODE", split = ",", defaultValue = "full,last2,lora-qv,lora-all",
+            description = "Settings: full, last2, lora-qv (LoRA r 16 on c_attn, PEFT's q,v on GPT-2), lora-all "
+                    + "(LoRA r 16 on every block linear) (default: ${DEFAULT-VALUE}).")
     List<String> modes = new ArrayList<>();
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "4", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
@@ -42,8 +44,6 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", defaultValue = "5", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "Threads on both sides (default: ${DEFAULT-VALUE}).")
-    int threads;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of weights and token ids (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -55,64 +55,63 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--no-ort-grad-kernels", description = "Backward graph from standard ONNX ops only.")
     boolean noOrtKernels;
 
-    @Option(names = "--no-memory-pattern", description = "Turn ONNX Runtime's memory-pattern planning off in the "
-            + "training sessions (on by default, as in the trainer).")
+    @Option(names = "--memory-pattern", description = "Turn ONNX Runtime's memory-pattern planning on in the "
+            + "training sessions (off by default, as in the trainer: it raised peak RSS with no speed gain).")
+    boolean memoryPattern;
+
+    @Option(names = "--no-memory-pattern", description = "Memory pattern off (the default; kept for scripts).")
     boolean noMemoryPattern;
 
     @Option(names = "--child-heap", paramLabel = "SIZE", defaultValue = "2g", description = "-Xmx of each measuring child JVM (default: ${DEFAULT-VALUE}).")
     String childHeap;
 
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = ".",
-            description = "Repository root, for tools/ (default: the working directory).")
-    Path root;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", description = "Where artifacts go (default: ROOT/target/bench-train).")
-    Path workDir;
 
-    @Option(names = "--python", paramLabel = "EXE", defaultValue = "/usr/bin/python3",
-            description = "Python with torch for the peer column (default: ${DEFAULT-VALUE}).")
-    Path python;
 
-    @Option(names = "--no-torch", description = "Skip the PyTorch column.")
-    boolean noTorch;
 
-    @Option(names = "--doc", paramLabel = "FILE",
-            description = "Also write the section into this Markdown file (replacing its previous version).")
-    Path doc;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON (per setting: "
+            + "name, tokens_per_s, peer_tokens_per_s, ratio, peak_rss_bytes, peer_peak_rss_bytes, ...; the two MatMul "
+            + "peaks).")
+    Path json;
+
+    @CommandLine.Mixin
+    BenchOptions bench = new BenchOptions();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Path base = root.toAbsolutePath().normalize();
-        TrainBenchSettings d = TrainBenchSettings.defaults(base, base.resolve("target/bench-train"));
+        Path base = bench.base();
+        TrainBenchSettings d = TrainBenchSettings.defaults(base, bench.workDir("bench-train"));
         TrainBenchSettings settings;
+        if (memoryPattern && noMemoryPattern) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "give --memory-pattern or --no-memory-pattern, not both");
+        }
         try {
             List<TrainMode> parsed = new ArrayList<>();
             for (String m : modes) {
                 parsed.add(TrainMode.parse(m.trim()));
             }
-            settings = new TrainBenchSettings(parsed, batch, seq, warmupSteps, steps, threads, seed, d.lr(),
-                    d.weightDecay(), !noOrtKernels, !noMemoryPattern, matmulSize, d.matmulRuns(), childHeap,
-                    workDir != null ? workDir.toAbsolutePath() : d.workDir(), noTorch ? null : python,
-                    d.torchScript());
+            settings = new TrainBenchSettings(parsed, batch, seq, warmupSteps, steps, bench.threads, seed, d.lr(),
+                    d.weightDecay(), !noOrtKernels, memoryPattern, matmulSize, d.matmulRuns(), childHeap,
+                    d.workDir(), bench.pythonOrNull(), d.torchScript());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         TrainBenchReport report = TrainBenchmark.run(settings, System.err);
-        String section = report.markdown(command());
+        String section = report.markdown(BenchOptions.command(spec));
         System.out.print(section);
-        if (doc != null) {
-            TrainBenchReport.updateDocument(doc, section);
-            System.err.println("wrote the '" + TrainBenchReport.HEADING.substring(3) + "' section of " + doc);
+        if (bench.doc != null) {
+            TrainBenchReport.updateDocument(bench.doc, section);
+            System.err.println("wrote the '" + TrainBenchReport.HEADING.substring(3) + "' section of " + bench.doc);
+        }
+        if (json != null) {
+            TrainBenchJson.write(report, json);
+            System.err.println("wrote " + json);
         }
         return 0;
-    }
-
-    /** The command line as given, for the report. */
-    private String command() {
-        List<String> args = spec.commandLine().getParseResult().originalArgs();
-        return "./ortune " + String.join(" ", args);
     }
 }

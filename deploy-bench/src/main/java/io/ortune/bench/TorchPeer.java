@@ -14,17 +14,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs tools/torch_bench.py ({@code infer}) for the PyTorch eager column, with OpenBLAS's machine overrides
- * ({@code OPENBLAS_CORETYPE}, {@code OPENBLAS_L2_SIZE}) removed from its environment, which is what
- * {@code env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 tools/torch_bench.py ...} does.
+ * Runs tools/torch_bench.py ({@code infer}) for the PyTorch eager column, with OpenBLAS's kernel chosen for this
+ * CPU ({@link PeerBlas}) in its environment and {@code OPENBLAS_L2_SIZE} removed.
  *
  * @param json    the script's output (also kept as torch_bench.json in the work folder), or null when skipped
  * @param skipped why there is no PyTorch column (null when there is one)
  * @param command the command line, for the report
  */
 public record TorchPeer(JsonNode json, String skipped, String command) {
-
-    private static final List<String> OVERRIDES = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
 
     static TorchPeer run(BenchSettings s, PrintStream log) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>();
@@ -36,8 +33,8 @@ public record TorchPeer(JsonNode json, String skipped, String command) {
                 "--threads", Integer.toString(s.threads()), "--prompt-len", Integer.toString(s.promptLength()),
                 "--new-tokens", Integer.toString(s.newTokens()), "--warmup", Integer.toString(s.warmup()),
                 "--runs", Integer.toString(s.runs()), "--decode-runs", Integer.toString(s.decodeRuns()),
-                "--stories-bin", s.stories().toString()));
-        String command = "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE " + String.join(" ", argv);
+                "--stories-bin", s.stories().toString(), "--keep-openblas-env"));
+        String command = PeerBlas.envPrefix(PeerBlas.coreTypeHere()) + " " + String.join(" ", argv);
         if (s.python() == null) {
             return new TorchPeer(null, "PyTorch column skipped (--no-torch)", command);
         }
@@ -85,9 +82,7 @@ public record TorchPeer(JsonNode json, String skipped, String command) {
     }
 
     private static void strip(Map<String, String> env) {
-        for (String k : OVERRIDES) {
-            env.remove(k);
-        }
+        PeerBlas.apply(env, PeerBlas.coreTypeHere());
     }
 
     /** {@code models.<name>} of the script's output, or null. */

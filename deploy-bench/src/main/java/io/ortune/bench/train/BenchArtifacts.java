@@ -3,6 +3,8 @@ package io.ortune.bench.train;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Value;
 import io.ortune.graph.pass.ShapeInferencePass;
+import io.ortune.graph.peft.Injection;
+import io.ortune.graph.peft.LoraPass;
 import io.ortune.models.arch.Form;
 import io.ortune.models.arch.ModelFactory;
 import io.ortune.models.config.Gpt2Config;
@@ -14,7 +16,9 @@ import io.ortune.training.artifacts.TrainingArtifacts;
 import io.ortune.training.autodiff.Autodiff;
 import io.ortune.training.autodiff.AutodiffOptions;
 import io.ortune.training.autodiff.AutodiffResult;
+import io.ortune.training.autodiff.TrainableSet;
 import io.ortune.training.objective.CausalLmObjective;
+import io.ortune.training.trainer.Trainables;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,6 +31,9 @@ import java.util.List;
  * weights in its training form, the causal-LM loss appended by {@link CausalLmObjective} (logits[:, :-1] against
  * labels[:, 1:], SoftmaxCrossEntropyLoss mean, ignore_index -100), ortune's autodiff of the loss, and ONNX Runtime
  * artifacts with AdamW.
+ *
+ * <p>LoRA settings first run {@link LoraPass} over the model (as {@code ortune train --peft lora} does) and train the
+ * set the pass records ({@link Trainables}, as the trainer reads it): the adapters, base frozen.
  *
  * <p>This is the trainer's pipeline ({@code TrainingGraphs}) without its extra {@code grad_sq_norm} output, so a
  * timed step is TrainStep + OptimizerStep + LazyResetGrad and nothing else, as in the PyTorch peer.
@@ -74,12 +81,22 @@ public final class BenchArtifacts {
         long t0 = System.nanoTime();
         Gpt2Config c = config();
         Model forward = ModelFactory.randomInit(c, s.seed(), Form.TRAINING);
+        TrainableSet trainable;
+        String injected = null;
+        if (mode.lora()) {
+            Injection inj = new LoraPass(mode.loraConfig(s.seed())).inject(forward);
+            forward = inj.model();
+            injected = inj.report().summary();
+            trainable = Trainables.of(null, null, forward);
+        } else {
+            trainable = mode.trainable(c.nLayer());
+        }
         Model typed = new ShapeInferencePass().run(forward).model();
         CausalLmObjective.Appended obj = CausalLmObjective.append(typed);
         AutodiffOptions options = AutodiffOptions.defaults().withGradientsAsOutputs(false)
                 .withOrtGradientKernels(s.ortGradKernels());
         AutodiffResult r = Autodiff.differentiate(obj.model(), CausalLmObjective.SCALED_LOSS,
-                mode.trainable(c.nLayer()), options);
+                trainable, options);
         Value loss = r.model().graph().outputs().stream()
                 .filter(v -> v.name().equals(CausalLmObjective.LOSS)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("autodiff dropped the loss output"));
@@ -97,6 +114,9 @@ public final class BenchArtifacts {
         set.write(dir);
         long t2 = System.nanoTime();
         List<String> notes = new ArrayList<>();
+        if (injected != null) {
+            notes.add(injected);
+        }
         notes.add(r.report().summary());
         notes.addAll(set.summary().notes());
         log.printf("  %s: %,d trainable / %,d frozen parameters; built in %.1f s, written in %.1f s%n",

@@ -2,6 +2,7 @@ package io.ortune.bench.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ortune.bench.PeerBlas;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,13 +15,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code tools/torch_bench.py train} for one setting, with OpenBLAS's machine overrides
- * ({@code OPENBLAS_CORETYPE}, {@code OPENBLAS_L2_SIZE}) removed from its environment, as
- * {@code env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 tools/torch_bench.py train ...} does.
+ * Runs {@code tools/torch_bench.py train} for one setting (and {@code matmul} for the peer's MatMul peak), with the
+ * OpenBLAS kernel chosen for this CPU by {@link PeerBlas} in its environment and {@code OPENBLAS_L2_SIZE} removed,
+ * as {@code env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 tools/torch_bench.py train ...
+ * --keep-openblas-env} does on an AVX-512 machine.
  */
 final class TorchTrainPeer {
-
-    private static final List<String> OVERRIDES = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
 
     private TorchTrainPeer() {
     }
@@ -56,29 +56,52 @@ final class TorchTrainPeer {
         return List.of("train", "--trainable", trainable, "--batch", Integer.toString(s.batch()), "--seq",
                 Integer.toString(s.seq()), "--steps", Integer.toString(s.steps()), "--warmup-steps",
                 Integer.toString(s.warmupSteps()), "--threads", Integer.toString(s.threads()), "--seed",
-                Long.toString(s.seed()), "--lr", plain(s.lr()), "--weight-decay", plain(s.weightDecay()));
+                Long.toString(s.seed()), "--lr", plain(s.lr()), "--weight-decay", plain(s.weightDecay()),
+                "--lora-r", Integer.toString(TrainMode.LORA_R), "--lora-alpha", plain((float) TrainMode.LORA_ALPHA),
+                "--keep-openblas-env");
+    }
+
+    /** The script's arguments for the MatMul peak. */
+    static List<String> matmulArguments(TrainBenchSettings s) {
+        return List.of("matmul", "--n", Integer.toString(s.matmulSize()), "--runs", Integer.toString(s.matmulRuns()),
+                "--threads", Integer.toString(s.threads()), "--keep-openblas-env");
+    }
+
+    /** Measures the peer's float32 MatMul peak; returns the script's JSON (kept as {@code torch-matmul.json}). */
+    static JsonNode matmul(TrainBenchSettings s, PrintStream log) throws IOException, InterruptedException {
+        return runScript(s, matmulArguments(s), s.workDir().resolve("torch-matmul.json"), log, "PyTorch MatMul peak");
     }
 
     /** The shell command that reproduces the PyTorch side. */
     static String command(TrainBenchSettings s, String trainable) {
-        return "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE " + s.python() + " " + s.torchScript() + " "
-                + String.join(" ", arguments(s, trainable));
+        return command(s, arguments(s, trainable));
+    }
+
+    /** The shell command that runs the script with {@code args} in the peer's environment. */
+    static String command(TrainBenchSettings s, List<String> args) {
+        return PeerBlas.envPrefix(PeerBlas.coreTypeHere()) + " " + s.python() + " " + s.torchScript() + " "
+                + String.join(" ", args);
     }
 
     /** Runs one setting; returns the script's whole JSON (also kept as {@code torch-<mode>.json}). */
     static JsonNode run(TrainBenchSettings s, TrainMode mode, PrintStream log)
             throws IOException, InterruptedException {
+        return runScript(s, arguments(s, mode.cliName()), s.workDir().resolve("torch-" + mode.cliName() + ".json"),
+                log, "PyTorch eager " + mode.cliName());
+    }
+
+    private static JsonNode runScript(TrainBenchSettings s, List<String> args, Path out, PrintStream log,
+                                      String what) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of(s.python().toString(), s.torchScript().toString()));
-        argv.addAll(arguments(s, mode.cliName()));
-        log.println("PyTorch eager " + mode.cliName() + ": " + command(s, mode.cliName()));
-        Path out = s.workDir().resolve("torch-" + mode.cliName() + ".json");
+        argv.addAll(args);
+        log.println(what + ": " + command(s, args));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         strip(pb.environment());
         int code = pb.start().waitFor();
         if (code != 0) {
-            throw new IOException("tools/torch_bench.py failed with exit code " + code + ": "
-                    + command(s, mode.cliName()));
+            throw new IOException("tools/torch_bench.py failed with exit code " + code + " (its output is above; "
+                    + "stdout in " + out + "): " + command(s, args));
         }
         return new ObjectMapper().readTree(Files.readString(out, StandardCharsets.UTF_8));
     }
@@ -89,8 +112,6 @@ final class TorchTrainPeer {
     }
 
     private static void strip(Map<String, String> env) {
-        for (String k : OVERRIDES) {
-            env.remove(k);
-        }
+        PeerBlas.apply(env, PeerBlas.coreTypeHere());
     }
 }

@@ -1,6 +1,7 @@
 package io.ortune.bench.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ortune.bench.PeerBlas;
 import io.ortune.graph.io.AtomicFiles;
 
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.util.Map;
  *
  * @param settings   how it was measured
  * @param rows       one per setting
- * @param peak       the MatMul peak
+ * @param peak       ONNX Runtime's MatMul peak
+ * @param peerMatmul the peer script's {@code matmul} JSON (its own MatMul peak and BLAS), or null without a peer
+ * @param refusal    why no ortune / PyTorch ratio is given ({@link PeerFairness}), or null
  * @param torchNote  why there is no PyTorch column (null when there is one)
  * @param machine    machine description, label → value
  * @param loads      load averages (1, 5, 15 min) at named moments of the run
@@ -26,7 +29,8 @@ import java.util.Map;
  * @param minutes    how long the whole run took
  * @param warnings   warnings the PyTorch script printed (a busy machine), in order
  */
-public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatMulPeak peak, String torchNote,
+public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatMulPeak peak, JsonNode peerMatmul,
+                               String refusal, String torchNote,
                                Map<String, String> machine, Map<String, String> loads, String startedUtc,
                                double minutes, List<String> warnings) {
 
@@ -51,6 +55,28 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
             return torch == null ? Double.NaN : (double) s.batch() * s.seq() / torch.path("step_s").path("median")
                     .asDouble();
         }
+
+        /** PyTorch's peak RSS in MiB, or NaN. */
+        double torchPeakRssMiB() {
+            return torch == null ? Double.NaN : torch.path("peak_rss_mib").asDouble(Double.NaN);
+        }
+    }
+
+    /** The peer's MatMul peak in FLOP/s, or NaN. */
+    public double peerPeakFlops() {
+        return peerMatmul == null ? Double.NaN
+                : peerMatmul.path("matmul_peak").path("peak_flops").asDouble(Double.NaN);
+    }
+
+    /** The better of the two MatMul peaks. */
+    public double betterPeakFlops() {
+        double p = peerPeakFlops();
+        return Double.isNaN(p) ? peak.peakFlops() : Math.max(p, peak.peakFlops());
+    }
+
+    /** ortune tokens/s over PyTorch's for {@code r}, or NaN when there is no peer or the ratio is refused. */
+    public double ratio(Row r) {
+        return r.torch() == null || refusal != null ? Double.NaN : r.ortune().tokensPerS() / r.torchTokensPerS(settings);
     }
 
     public TrainBenchReport {
@@ -73,8 +99,8 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
                 + "its HF-style init: same shapes and distribution, different values), float32, CPU, ")
                 .append(s.threads()).append(" threads on both sides (ONNX Runtime intra-op threads, "
                 + "`torch.set_num_threads`; ONNX Runtime's CPU arena on and memory pattern ")
-                .append(s.memoryPattern() ? "on, its defaults, which ortune's trainer uses" : "off (the trainer's "
-                        + "default is on)").append("). Batch ").append(s.batch()).append(" × ").append(s.seq())
+                .append(s.memoryPattern() ? "on (ONNX Runtime's default; ortune's trainer turns it off)"
+                        : "off, as in ortune's trainer").append("). Batch ").append(s.batch()).append(" × ").append(s.seq())
                 .append(" random token ids per step (labels = input ids, Hugging Face causal-LM loss: logits[:, :-1] "
                 + "against labels[:, 1:], mean cross-entropy), AdamW lr ").append(TorchTrainPeer.plain(s.lr()))
                 .append(", weight decay ").append(TorchTrainPeer.plain(s.weightDecay()))
@@ -87,7 +113,15 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
                 + "artifacts written beforehand, PyTorch in its own Python process; peak RSS is the child JVM's "
                 + "`VmHWM` (ortune) or `ru_maxrss` (PyTorch). \"full\" trains every parameter; \"last2\" only "
                 + "`transformer.h.10.*`, `transformer.h.11.*` and `transformer.ln_f.*` (tools/torch_bench.py's "
-                + "definition: wte, which is also the tied LM head, wpe and blocks 0-9 frozen).\n\n");
+                + "definition: wte, which is also the tied LM head, wpe and blocks 0-9 frozen). \"lora-qv\" and "
+                + "\"lora-all\": LoRA r ").append(TrainMode.LORA_R).append(", α ").append(f(TrainMode.LORA_ALPHA, 0))
+                .append(" (scale α/r), dropout 0, base frozen, only A and B train; ortune injects with `LoraPass` "
+                + "and trains the set it records (the trainer's path), PyTorch wraps the same Conv1D modules in "
+                + "plain torch (frozen base, A Kaiming-uniform, B zero). lora-qv is PEFT's \"q,v\" on GPT-2: "
+                + "GPT-2's q, k and v come from one fused `attn.c_attn`, PEFT's GPT-2 default target, so the adapter "
+                + "sits on `c_attn`; lora-all is PEFT's `all-linear` (`c_attn`, `attn.c_proj`, `mlp.c_fc`, "
+                + "`mlp.c_proj` of every block; the tied LM head left out).\n\n");
+        peaks(md);
         table(md);
         md.append("\nStep times in seconds, median [min, max] of ").append(s.steps()).append(":\n\n");
         for (Row r : rows) {
@@ -110,34 +144,57 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
         return md.toString();
     }
 
+    private void peaks(StringBuilder md) {
+        md.append("MatMul peaks (float32 ").append(peak.n()).append("³ into a preallocated output, ")
+                .append(peak.threads()).append(" threads, best of ").append(peak.runs()).append(" after 3 warm-ups): "
+                + "ONNX Runtime **").append(f(peak.peakFlops() / 1e9, 1)).append(" GFLOP/s**");
+        if (peerMatmul != null) {
+            JsonNode ob = peerMatmul.path("blas").path("openblas");
+            md.append(", PyTorch **").append(f(peerPeakFlops() / 1e9, 1)).append(" GFLOP/s** (`torch.mm`, OpenBLAS "
+                    + "core ").append(ob.path("corename").asText("?")).append(", `")
+                    .append(PeerBlas.envPrefix(PeerBlas.coreTypeHere())).append("`: the kernel chosen from the CPU "
+                    + "flags; OpenBLAS 0.3.21 on its own falls back to slow Prescott kernels on newer Xeons)");
+        }
+        md.append(".");
+        if (refusal != null) {
+            md.append(" **No ortune / PyTorch ratio is given**: ").append(refusal.replaceFirst("^no ratio: ", ""))
+                    .append(".");
+        }
+        md.append("\n\n");
+    }
+
     private void table(StringBuilder md) {
-        md.append("| setting | trainable params | ortune tokens/s | PyTorch tokens/s | ortune / PyTorch "
-                + "| ortune peak RSS | PyTorch peak RSS | GFLOP per step | ortune FLOP/s (share of MatMul peak) "
-                + "| PyTorch FLOP/s (share) |\n");
-        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("| setting | trainable params (ortune / PyTorch) | ortune tokens/s | PyTorch tokens/s "
+                + "| ortune / PyTorch | ortune peak RSS | PyTorch peak RSS | RSS ortune / PyTorch | GFLOP per step "
+                + "| ortune FLOP/s (share of the better MatMul peak) | PyTorch FLOP/s (share) |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Row r : rows) {
             double ort = r.ortune().tokensPerS();
             double torch = r.torchTokensPerS(settings);
             double gflop = r.flops().total() / 1e9;
+            boolean t = r.torch() != null;
             md.append("| ").append(r.mode().cliName()).append(" | ").append(String.format(Locale.ROOT, "%,d",
-                    r.artifacts().trainableElements())).append(" | ").append(f(ort, 1)).append(" | ")
-                    .append(r.torch() == null ? "—" : f(torch, 1)).append(" | ")
-                    .append(r.torch() == null ? "—" : f(ort / torch, 2)).append(" | ")
+                    r.artifacts().trainableElements())).append(" / ").append(t ? String.format(Locale.ROOT, "%,d",
+                    r.torch().path("trainable_params").asLong()) : "—").append(" | ").append(f(ort, 1)).append(" | ")
+                    .append(t ? f(torch, 1) : "—").append(" | ")
+                    .append(!t ? "—" : refusal != null ? "refused" : f(ratio(r), 2)).append(" | ")
                     .append(gib(r.ortune().peakRssMiB())).append(" | ")
-                    .append(r.torch() == null ? "—" : gib(r.torch().path("peak_rss_mib").asDouble())).append(" | ")
+                    .append(t ? gib(r.torchPeakRssMiB()) : "—").append(" | ")
+                    .append(t ? f(r.ortune().peakRssMiB() / r.torchPeakRssMiB(), 2) : "—").append(" | ")
                     .append(f(gflop, 1)).append(" | ").append(flopShare(gflop / r.ortune().medianStepS()))
-                    .append(" | ").append(r.torch() == null ? "—" : flopShare(gflop / r.torch().path("step_s")
-                            .path("median").asDouble())).append(" |\n");
+                    .append(" | ").append(t ? flopShare(gflop / r.torch().path("step_s").path("median").asDouble())
+                            : "—").append(" |\n");
         }
     }
 
     private String flopShare(double gflops) {
-        return f(gflops, 1) + " GFLOP/s (" + f(100 * gflops * 1e9 / peak.peakFlops(), 1) + " %)";
+        return f(gflops, 1) + " GFLOP/s (" + f(100 * gflops * 1e9 / betterPeakFlops(), 1) + " %)";
     }
 
     private void flops(StringBuilder md) {
-        md.append("\nFLOP/s = MatMul FLOPs per step / median step time; the share is of this machine's float32 MatMul "
-                + "peak in ONNX Runtime: one ").append(peak.n()).append("×").append(peak.n()).append("×")
+        md.append("\nFLOP/s = MatMul FLOPs per step / median step time; the share is of the better of the two "
+                + "measured float32 MatMul peaks. ONNX Runtime's: one ").append(peak.n()).append("×")
+                .append(peak.n()).append("×")
                 .append(peak.n()).append(" MatMul (2n³ FLOPs) at ").append(peak.threads()).append(" intra-op "
                 + "threads, inputs and output preallocated, best of ").append(peak.runs()).append(" runs after 3 "
                 + "warm-ups: ").append(f(peak.bestS() * 1000, 1)).append(" ms = **").append(f(peak.peakFlops() / 1e9,
@@ -145,7 +202,8 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
                 + "MatMul FLOPs per step (element-wise work, softmax, LayerNorm, GELU, loss and optimizer not "
                 + "counted; `TrainingFlops`): ").append(TrainingFlops.FORMULA).append(". Full fine-tuning is "
                 + "exactly 3 × forward = 6·T·N_matmul + 12·L·batch·seq²·E; in last2 no gradient goes below block 10, "
-                + "and frozen weights (including the tied LM head) get no weight gradient.\n\n");
+                + "and frozen weights (including the tied LM head) get no weight gradient. The PyTorch peak is the "
+                + "same measurement with `torch.mm` (`tools/torch_bench.py matmul`).\n\n");
         for (Row r : rows) {
             TrainingFlops fl = r.flops();
             md.append("* ").append(r.mode().cliName()).append(": forward ").append(f(fl.forward() / 1e9, 1))
@@ -177,8 +235,9 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
                 + "weight decay: ONNX Runtime has one AdamW node for all parameters and ortune exempts biases and "
                 + "norm weights (Hugging Face's rule), so the node runs with weight decay 0 and `Trainer` applies "
                 + "`p *= 1 - lr·wd` itself. PyTorch decays every parameter inside its AdamW step.\n");
-        md.append("* ONNX Runtime's memory pattern (planning buffers from the first run's shapes) costs peak RSS in "
-                + "full fine-tuning; `--no-memory-pattern` measures ortune without it.\n");
+        md.append("* ONNX Runtime's memory pattern (planning buffers from the first run's shapes) raised peak RSS "
+                + "with no speed gain (docs/benchmarks.md, \"Training: memory pattern\"), so ortune's trainer and "
+                + "this benchmark run without it; `--memory-pattern` measures it on.\n");
         md.append("* 1-, 5- and 15-minute load averages (").append(TrainMachine.lscpu("CPU(s)"))
                 .append(" CPUs): ");
         StringBuilder l = new StringBuilder();
@@ -189,6 +248,10 @@ public record TrainBenchReport(TrainBenchSettings settings, List<Row> rows, MatM
         }
         for (String w : warnings) {
             md.append("* Warning: ").append(w).append(".\n");
+        }
+        if (peerMatmul != null) {
+            md.append("* PyTorch MatMul peak: `").append(TorchTrainPeer.command(settings,
+                    TorchTrainPeer.matmulArguments(settings))).append("`\n");
         }
         for (Row r : rows) {
             if (r.torchCmd() != null) {

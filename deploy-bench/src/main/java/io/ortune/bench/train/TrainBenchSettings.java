@@ -16,8 +16,8 @@ import java.util.List;
  * @param lr             AdamW learning rate
  * @param weightDecay    AdamW weight decay (see {@link BenchArtifacts} for where ortune applies it)
  * @param ortGradKernels build the backward graph with ONNX Runtime's fused gradient kernels (the trainer's default)
- * @param memoryPattern  ONNX Runtime's memory-pattern planning in the training session (on by default, as in the
- *                       trainer)
+ * @param memoryPattern  ONNX Runtime's memory-pattern planning in the training session (off by default, as in the
+ *                       trainer: {@code Trainer.MEMORY_PATTERN})
  * @param matmulSize     n of the n×n×n float32 MatMul whose best time gives the peak FLOP/s
  * @param matmulRuns     timed MatMul runs (the best one counts)
  * @param childHeap      {@code -Xmx} of each child JVM (it holds only the token ids; ONNX Runtime's memory is native)
@@ -33,7 +33,7 @@ public record TrainBenchSettings(List<TrainMode> modes, int batch, int seq, int 
     public TrainBenchSettings {
         modes = List.copyOf(modes);
         if (modes.isEmpty()) {
-            throw new IllegalArgumentException("no training mode to measure (known: full, last2)");
+            throw new IllegalArgumentException("no training mode to measure (known: full, last2, lora-qv, lora-all)");
         }
         if (batch < 1 || seq < 2 || warmupSteps < 0 || steps < 1 || threads < 1 || matmulSize < 1 || matmulRuns < 1) {
             throw new IllegalArgumentException("need batch >= 1, seq >= 2, warm-up steps >= 0, steps >= 1, "
@@ -47,13 +47,13 @@ public record TrainBenchSettings(List<TrainMode> modes, int batch, int seq, int 
     }
 
     /**
-     * tools/torch_bench.py's defaults (both modes, batch 4 × 256, 2 threads, seed 0, AdamW lr 1e-4, weight decay
+     * tools/torch_bench.py's defaults (every mode: full, last2, lora-qv, lora-all; batch 4 × 256, 2 threads, seed 0, AdamW lr 1e-4, weight decay
      * 0.01) except for the steps: 2 warm-up + 5 timed steps (the script's 1 + 3 left the first timed step still
-     * allocating); ONNX Runtime gradient kernels and memory pattern on, as in the trainer; a 2048³ MatMul, best of
+     * allocating); ONNX Runtime gradient kernels on and memory pattern off, as in the trainer; a 2048³ MatMul, best of
      * 10.
      */
     public static TrainBenchSettings defaults(Path repoRoot, Path workDir) {
-        return new TrainBenchSettings(List.of(TrainMode.FULL, TrainMode.LAST2), 4, 256, 2, 5, 2, 0, 1e-4f, 0.01f,
-                true, true, 2048, 10, "2g", workDir, Path.of("/usr/bin/python3"), repoRoot.resolve("tools/torch_bench.py"));
+        return new TrainBenchSettings(List.of(TrainMode.values()), 4, 256, 2, 5, 2, 0, 1e-4f, 0.01f,
+                true, io.ortune.training.trainer.Trainer.MEMORY_PATTERN, 2048, 10, "2g", workDir, Path.of("/usr/bin/python3"), repoRoot.resolve("tools/torch_bench.py"));
     }
 }

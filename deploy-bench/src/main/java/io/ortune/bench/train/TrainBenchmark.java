@@ -17,9 +17,11 @@ import java.util.Map;
 /**
  * Training throughput of a GPT-2-small-shaped model through ONNX Runtime's training API with ortune's artifacts,
  * next to PyTorch eager (tools/torch_bench.py train) in the same run: full fine-tuning and frozen-all-but-the-last-two
- * blocks, tokens/s, peak RSS per setting, and achieved FLOP/s against this machine's measured MatMul peak.
+ * blocks, LoRA r 16 on {@code c_attn} (PEFT's q,v on GPT-2) and on all linears; tokens/s, peak RSS per setting,
+ * and achieved FLOP/s against the better of the two measured MatMul peaks (ONNX Runtime's and the peer's own; a
+ * ratio is refused when the peer's BLAS is a reference one or under half as fast, see {@link PeerFairness}).
  *
- * <p>Order of a run: artifacts of every setting (in this JVM), the MatMul peak, then for each setting the ortune
+ * <p>Order of a run: artifacts of every setting (in this JVM), the two MatMul peaks, then for each setting the ortune
  * child JVM followed by the PyTorch process for the same setting (interleaved, so a load change hits both sides).
  *
  * <pre>{@code
@@ -59,8 +61,21 @@ public final class TrainBenchmark {
         log.printf("  best %.1f ms = %.1f GFLOP/s%n", peak.bestS() * 1000, peak.peakFlops() / 1e9);
 
         String torchNote = TorchTrainPeer.unavailable(s);
+        JsonNode peerMatmul = null;
+        String refusal = null;
         if (torchNote != null) {
             log.println(torchNote);
+        } else {
+            loads.put("before the PyTorch MatMul peak", TrainMachine.loadAverages());
+            peerMatmul = TorchTrainPeer.matmul(s, log);
+            refusal = PeerFairness.refusal(peerMatmul, peak.peakFlops());
+            log.printf("MatMul peaks (float32 %d^3, %d threads): ONNX Runtime %.1f GFLOP/s, PyTorch %.1f GFLOP/s "
+                    + "(OpenBLAS core %s)%n", s.matmulSize(), s.threads(), peak.peakFlops() / 1e9,
+                    peerMatmul.path("matmul_peak").path("peak_flops").asDouble() / 1e9,
+                    peerMatmul.path("blas").path("openblas").path("corename").asText("?"));
+            if (refusal != null) {
+                log.println(refusal);
+            }
         }
         List<TrainBenchReport.Row> rows = new ArrayList<>();
         JsonNode torchInfo = null;
@@ -87,7 +102,7 @@ public final class TrainBenchmark {
         }
         loads.put("at the end", TrainMachine.loadAverages());
         double minutes = (System.nanoTime() - start) / 60e9;
-        return new TrainBenchReport(s, rows, peak, torchNote, TrainMachine.describe(torchInfo, torchNote), loads,
-                started, minutes, warnings);
+        return new TrainBenchReport(s, rows, peak, peerMatmul, refusal, torchNote,
+                TrainMachine.describe(torchInfo, torchNote), loads, started, minutes, warnings);
     }
 }

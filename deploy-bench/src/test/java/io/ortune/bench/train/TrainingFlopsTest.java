@@ -37,4 +37,24 @@ class TrainingFlopsTest {
         double attention = 12 * 12.0 * 4 * 256 * 256 * 768;
         assertThat(f.total()).isCloseTo(6 * matmulParams * 1024 + attention, within(1.0));
     }
+
+    @Test
+    void loraCountsAdaptersEverywhereAndNoBaseWeightGradient() {
+        TrainingFlops f = TrainingFlops.of(TINY, TrainMode.LORA_QV, 1, 2);
+        // P_lora = r·(E + 3E) = 16·8 = 128 on c_attn;
+        // block 0's c_attn input gradient (3E² + r·E = 12 + 32) is not needed
+        assertThat(TrainingFlops.loraParamsPerBlock(TINY, TrainMode.LORA_QV)).isEqualTo(128);
+        assertThat(f.forward()).isEqualTo(2 * 2 * (3 * (48 + 128) + 20) + 3 * 32);
+        assertThat(f.backwardActivation()).isEqualTo(2 * 2 * (20 + 3 * (48 + 128) - 44) + 2 * 3 * 32);
+        assertThat(f.backwardWeight()).isEqualTo(2 * 2 * 3 * 128);
+    }
+
+    @Test
+    void gpt2SmallLoraParameterCountsMatchPeft() {
+        Gpt2Config c = BenchArtifacts.config();
+        // PEFT on GPT-2 small, r 16: c_attn 16·(768+2304) per block; all-linear adds c_proj, c_fc, mlp.c_proj
+        assertThat(12 * TrainingFlops.loraParamsPerBlock(c, TrainMode.LORA_QV)).isEqualTo(589_824);
+        assertThat(12 * TrainingFlops.loraParamsPerBlock(c, TrainMode.LORA_ALL)).isEqualTo(2_359_296);
+        assertThat(TrainingFlops.loraParamsPerBlock(c, TrainMode.FULL)).isZero();
+    }
 }
