@@ -82,11 +82,11 @@ final class HeadTraining {
         } catch (IllegalArgumentException e) {
             throw cmd.usage(e.getMessage());
         }
-        if (o.tokenizer == null) {
-            throw cmd.usage("--objective " + name + " needs --tokenizer (text records)");
+        if (o.tokenizer == null && name.equals("classification")) {
+            throw cmd.usage("--objective classification needs --tokenizer (its records are text)");
         }
         int maxLength = o.blockSize == null ? 128 : o.blockSize;
-        try (Tokenizer tok = Tokenizers.load(Path.of(o.tokenizer))) {
+        try (Tokenizer tok = o.tokenizer == null ? null : Tokenizers.load(Path.of(o.tokenizer))) {
             List<Example> train = read(name, Path.of(o.data), tok, maxLength, o.numLabels);
             List<Example> eval = o.evalData == null ? List.of() : read(name, Path.of(o.evalData), tok, maxLength,
                     o.numLabels);
@@ -106,7 +106,7 @@ final class HeadTraining {
                 Files.createDirectories(run);
                 io.ortune.graph.io.AtomicFiles.writeString(run.resolve(TrainCommand.RUN_CONFIG), o.toJson());
             }
-            int pad = tok.padId().orElse(tok.eosId().orElse(0));
+            int pad = tok == null ? 0 : tok.padId().orElse(tok.eosId().orElse(0));
             TrainResult r;
             try (TrainProgress progress = TrainProgress.forConsole(out)) {
                 r = Trainer.train(new TrainRequest(model, train, eval, new Collator(pad), run, cfg, resume != null,
