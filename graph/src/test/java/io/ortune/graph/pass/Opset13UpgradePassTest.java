@@ -31,8 +31,9 @@ class Opset13UpgradePassTest {
                 List.of(Attribute.ints("axes", 1)));
         Node s = g.addNode("s", "", "ReduceSum", List.of(u.output()), List.of("xs"),
                 List.of(Attribute.ints("axes", 2), new Attribute.IntAttr("keepdims", 0)));
+        // [2, 3] -> [2, 1, 3] -> sum over axis 2 -> [2, 1]: axis 1 is the last one
         Node sm = g.addNode("sm", "", "Softmax", List.of(s.output()), List.of("y"),
-                List.of(new Attribute.IntAttr("axis", 2)));
+                List.of(new Attribute.IntAttr("axis", 1)));
         g.addOutput(sm.output());
         Model m = opset11(g);
 

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param step       optimizer steps done when it ran
  * @param loss       mean loss per labelled token
  * @param perplexity exp(loss)
- * @param tokens     labelled tokens evaluated
+ * @param tokens     loss units evaluated: labelled tokens (causal LM), pairs (reward) or rows (classification)
  * @param seconds    how long it took
  * @param metrics    the objective's other metrics (e.g. {@code accuracy}), weighted means over the batches
  */
