@@ -75,6 +75,10 @@ final class TrainCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
         Model model = loadModel(Path.of(o.model));
+        String objectiveName = o.objective == null ? "causal-lm" : o.objective;
+        if (!objectiveName.equals("causal-lm")) {
+            return HeadTraining.run(this, o, model, objectiveName, resume, out, t0);
+        }
         CausalLmSignature signature = CausalLmSignature.of(model, o.model);
         int positions = maxPositions(model, o.model);
         int blockSize = o.blockSize != null ? o.blockSize : positions > 0 ? Math.min(128, positions) : 128;
@@ -266,7 +270,7 @@ final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model: %s%ncheckpoint: %s%ntime: %.1fs%n", r.model(), r.lastCheckpoint(), seconds);
     }
 
-    private CommandLine.ParameterException usage(String message) {
+    CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 }

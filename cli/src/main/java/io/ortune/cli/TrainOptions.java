@@ -104,6 +104,15 @@ final class TrainOptions {
     @Option(names = "--max-grad-norm", paramLabel = "G", description = "Clip the gradient norm (default 1; 0 = off).")
     @JsonProperty("max-grad-norm") Double maxGradNorm;
 
+    @Option(names = "--objective", paramLabel = "causal-lm|reward|classification",
+            description = "What to train: causal-lm (default); reward (Bradley-Terry on preference pairs, writes "
+                    + "RUN_DIR/reward_model.onnx with output score [batch]); classification ({text, label} records, "
+                    + "--num-labels, writes RUN_DIR/classifier.onnx).")
+    @JsonProperty("objective") String objective;
+
+    @Option(names = "--num-labels", paramLabel = "N", description = "Classes of --objective classification.")
+    @JsonProperty("num-labels") Integer numLabels;
+
     @Option(names = "--optimizer", paramLabel = "adamw|sgd", description = "Optimizer (default adamw).")
     @JsonProperty("optimizer") String optimizer;
 

@@ -16,10 +16,16 @@ final class Feeds {
 
     static Map<String, Tensor> of(List<String> names, Batch batch, float lossScale) {
         Map<String, Tensor> all = batch.feeds();
-        all.put(CausalLmObjective.LOSS_SCALE, Tensor.scalarFloat(CausalLmObjective.LOSS_SCALE, lossScale));
         if (names.contains(Batch.POSITION_IDS)) {
             all.put(Batch.POSITION_IDS, batch.positionIds());
         }
+        return of(names, all, lossScale);
+    }
+
+    /** The tensors of {@code batchFeeds} the model takes, plus the loss scale. */
+    static Map<String, Tensor> of(List<String> names, Map<String, Tensor> batchFeeds, float lossScale) {
+        Map<String, Tensor> all = new LinkedHashMap<>(batchFeeds);
+        all.put(CausalLmObjective.LOSS_SCALE, Tensor.scalarFloat(CausalLmObjective.LOSS_SCALE, lossScale));
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String n : names) {
             Tensor t = all.get(n);

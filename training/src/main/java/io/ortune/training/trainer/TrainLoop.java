@@ -4,10 +4,10 @@ import io.ortune.graph.ir.Tensor;
 import io.ortune.runtime.CheckpointState;
 import io.ortune.runtime.TrainingSession;
 import io.ortune.training.artifacts.WeightDecayPolicy;
-import io.ortune.training.data.Batch;
 import io.ortune.training.data.BatchStream;
 import io.ortune.training.data.Collator;
 import io.ortune.training.objective.CausalLmObjective;
+import io.ortune.training.objective.Objective;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ final class TrainLoop {
         this.decay = decay;
         this.checkpoints = checkpoints;
         this.best = new CheckpointDir(request.runDir().resolve(Trainer.BEST), 1);
-        this.evaluator = new Evaluator(request.evalRows(), collator, cfg.batchSize());
+        this.evaluator = new Evaluator(request.evalRows(), collator, cfg.batchSize(), request.objective());
         this.metrics = new MetricsLog(request.runDir().resolve(Trainer.METRICS));
         this.evalLog = new MetricsLog(request.runDir().resolve(Trainer.EVALS));
         this.listener = listener;
@@ -124,19 +124,19 @@ final class TrainLoop {
     /** K micro-batches, then the optimizer step; returns the step's token-weighted loss. */
     private double oneStep() throws IOException {
         long t0 = System.nanoTime();
-        List<Batch> micro = new ArrayList<>(cfg.gradAccum());
+        List<Objective.Fed> micro = new ArrayList<>(cfg.gradAccum());
         long labelled = 0;
         for (int k = 0; k < cfg.gradAccum(); k++) {
-            Batch b = collator.collate(stream.next());
+            Objective.Fed b = request.objective().feed(stream.next(), collator);
             micro.add(b);
-            labelled += b.labelledTargets();
+            labelled += b.weight();
         }
         double weighted = 0;
         double gradSq = Double.NaN;
         long tokens = 0;
-        for (Batch b : micro) {
-            long n = b.labelledTargets();
-            Map<String, Tensor> out = session.trainStep(Feeds.of(session.trainInputNames(), b,
+        for (Objective.Fed b : micro) {
+            long n = b.weight();
+            Map<String, Tensor> out = session.trainStep(Feeds.of(session.trainInputNames(), b.feeds(),
                     (float) ((double) n / labelled)));
             double loss = Feeds.scalar(out, CausalLmObjective.LOSS);
             weighted += loss * n;

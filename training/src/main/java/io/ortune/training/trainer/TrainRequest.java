@@ -3,6 +3,8 @@ package io.ortune.training.trainer;
 import io.ortune.graph.ir.Model;
 import io.ortune.training.data.Collator;
 import io.ortune.training.data.Example;
+import io.ortune.training.objective.Objective;
+import io.ortune.training.objective.Objectives;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -18,15 +20,23 @@ import java.util.Objects;
  * @param runDir    the run folder
  * @param config    settings
  * @param resume    continue the run in {@code runDir} from its latest checkpoint
+ * @param objective what is optimised ({@link Objectives#causalLm()} unless given)
  */
 public record TrainRequest(Model forward, List<Example> trainRows, List<Example> evalRows, Collator collator,
-                           Path runDir, TrainerConfig config, boolean resume) {
+                           Path runDir, TrainerConfig config, boolean resume, Objective objective) {
+
+    /** A causal-LM run. */
+    public TrainRequest(Model forward, List<Example> trainRows, List<Example> evalRows, Collator collator,
+                        Path runDir, TrainerConfig config, boolean resume) {
+        this(forward, trainRows, evalRows, collator, runDir, config, resume, Objectives.causalLm());
+    }
 
     public TrainRequest {
         Objects.requireNonNull(forward, "forward");
         Objects.requireNonNull(collator, "collator");
         Objects.requireNonNull(runDir, "runDir");
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(objective, "objective");
         trainRows = List.copyOf(trainRows);
         evalRows = List.copyOf(evalRows);
         if (trainRows.isEmpty()) {

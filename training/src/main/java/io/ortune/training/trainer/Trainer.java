@@ -8,11 +8,14 @@ import io.ortune.training.artifacts.Checkpoint;
 import io.ortune.training.artifacts.CheckpointReader;
 import io.ortune.training.artifacts.WeightDecayPolicy;
 import io.ortune.training.data.BatchStream;
+import io.ortune.training.objective.Objective;
+import io.ortune.graph.pass.ShapeInferencePass;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -82,7 +85,7 @@ public final class Trainer {
                 throw new IllegalArgumentException(run + " already holds a training run; continue it with --resume "
                         + run + " or choose another --out");
             }
-            TrainingGraphs.Built built = TrainingGraphs.build(request.forward(), cfg.trainable(),
+            TrainingGraphs.Built built = TrainingGraphs.build(request.forward(), request.objective(), cfg.trainable(),
                     cfg.optimizerConfig(), cfg.ortKernels());
             parameters = built.parameters();
             listener.onMessage(parameters.summary(8));
@@ -103,12 +106,31 @@ public final class Trainer {
                     checkpoints, listener);
             TrainLoop.Outcome o = loop.run(resumed);
             Path model = run.resolve(MODEL);
-            ModelExport.write(request.forward(), o.lastCheckpoint().resolve(CheckpointDir.CHECKPOINT), model);
+            Path last = o.lastCheckpoint().resolve(CheckpointDir.CHECKPOINT);
+            Checkpoint trained = CheckpointReader.read(last);
+            List<Objective.Export> exports = request.objective()
+                    .exports(new ShapeInferencePass().run(request.forward()).model());
+            ModelExport.write(request.forward(), exports.isEmpty() ? trained : restrict(trained, request.forward()),
+                    last.toString(), model);
             listener.onMessage("wrote " + model);
+            for (Objective.Export e : exports) {
+                ModelExport.write(e.model(), restrict(trained, e.model()), last.toString(), run.resolve(e.fileName()));
+                listener.onMessage("wrote " + run.resolve(e.fileName()));
+            }
             return new TrainResult(o.steps(), o.lastLoss(), o.initialEval(), o.finalEval(), o.evals(),
                     o.bestEvalLoss(), o.bestStep(), o.stoppedEarly(), model, o.lastCheckpoint(),
                     (System.nanoTime() - start) / 1e9, parameters);
         }
+    }
+
+    /**
+     * The parameters of {@code c} that are initializers of {@code m}: the forward model lacks the objective's head,
+     * an inference export may lack what only the training outputs needed (a decoder's LM head under a reward head).
+     */
+    private static Checkpoint restrict(Checkpoint c, io.ortune.graph.ir.Model m) {
+        java.util.Set<String> names = m.graph().initializers().keySet();
+        return Checkpoint.of(c.trainableParams().stream().filter(t -> names.contains(t.name())).toList(),
+                c.frozenParams().stream().filter(t -> names.contains(t.name())).toList());
     }
 
     private static void requireArtifacts(Path artifacts) {

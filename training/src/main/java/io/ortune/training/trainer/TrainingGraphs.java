@@ -13,6 +13,8 @@ import io.ortune.training.autodiff.AutodiffReport;
 import io.ortune.training.autodiff.AutodiffResult;
 import io.ortune.training.autodiff.TrainableSet;
 import io.ortune.training.objective.CausalLmObjective;
+import io.ortune.training.objective.Objective;
+import io.ortune.training.objective.Objectives;
 import io.ortune.training.qlora.Nf4State;
 
 /**
@@ -45,12 +47,23 @@ public final class TrainingGraphs {
      * @throws IllegalArgumentException when no parameter is selected
      */
     public static Built build(Model forward, TrainableSet trainable, OptimizerConfig optimizer, boolean ortKernels) {
+        return build(forward, Objectives.causalLm(), trainable, optimizer, ortKernels);
+    }
+
+    /**
+     * Builds the artifacts of {@code objective}; the parameters of the head it adds train in addition to
+     * {@code trainable}.
+     */
+    public static Built build(Model forward, Objective objective, TrainableSet trainable, OptimizerConfig optimizer,
+                              boolean ortKernels) {
         // A model read from a file carries no types for intermediate values; gradient rules need ranks.
         Model typed = new ShapeInferencePass().run(forward).model();
-        CausalLmObjective.Appended obj = CausalLmObjective.append(typed);
+        Objective.Graph obj = objective.append(typed);
+        TrainableSet selected = obj.headParameters().isEmpty() ? trainable
+                : trainable.or(TrainableSet.names(obj.headParameters()));
         AutodiffOptions options = AutodiffOptions.defaults().withGradientsAsOutputs(false)
                 .withOrtGradientKernels(ortKernels);
-        AutodiffResult r = Autodiff.differentiate(obj.model(), CausalLmObjective.SCALED_LOSS, trainable, options);
+        AutodiffResult r = Autodiff.differentiate(obj.model(), CausalLmObjective.SCALED_LOSS, selected, options);
         if (r.gradients().isEmpty()) {
             throw new IllegalArgumentException("no trainable parameter: " + trainable + " selects none of the model's "
                     + "parameters that affect the loss" + (r.trainable().isEmpty() ? "" : " (selected: "
@@ -74,6 +87,6 @@ public final class TrainingGraphs {
         ArtifactSet set = TrainingArtifacts.build(ArtifactRequest.of(r.model(), loss, r.gradients(), withGrad, frozen)
                 .withOptimizer(optimizer));
         GradNormOutput.add(set.trainingModel());
-        return new Built(set, r.report(), ParameterReport.of(forward, withGrad));
+        return new Built(set, r.report(), ParameterReport.of(obj.model(), withGrad));
     }
 }
