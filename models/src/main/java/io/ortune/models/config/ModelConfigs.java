@@ -40,7 +40,7 @@ public final class ModelConfigs {
                         + ")");
             }
         }
-        ReadableFiles.file(file, "model config");
+        ReadableFiles.file(file, "model config (a " + CONFIG_FILE + " file or a folder holding one)");
         return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     }
 
