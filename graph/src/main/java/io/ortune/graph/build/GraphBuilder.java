@@ -486,8 +486,12 @@ public final class GraphBuilder {
         return e.one("Shape", in(x));
     }
 
-    /** Dims {@code start..end-1} of the shape of {@code x}. */
+    /** Dims {@code start..end-1} of the shape of {@code x} (Shape + Slice before opset 15). */
     public Value shape(Value x, long start, long end) {
+        if (e.opset() < 15) {
+            // Shape's start/end attributes are opset 15; before it, slice the whole shape (same clamping rules).
+            return slice(shape(x), new long[] {start}, new long[] {end}, new long[] {0});
+        }
         return e.one("Shape", in(x), new Attribute.IntAttr("start", start), new Attribute.IntAttr("end", end));
     }
 

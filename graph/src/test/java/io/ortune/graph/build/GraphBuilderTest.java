@@ -143,6 +143,20 @@ class GraphBuilderTest {
     }
 
     @Test
+    void shapeRangeIsShapeAndSliceBeforeOpset15() {
+        GraphBuilder b13 = GraphBuilder.create("g", 13);
+        Value s13 = b13.shape(b13.input("x", DataType.FLOAT, 2, 3, 4), 1, 3);
+        GraphBuilder b15 = GraphBuilder.create("g", 15);
+        Value s15 = b15.shape(b15.input("x", DataType.FLOAT, 2, 3, 4), 1, 3);
+        assertThat(s13.producer().opType()).isEqualTo("Slice");
+        assertThat(s13.producer().input(0).producer().opType()).isEqualTo("Shape");
+        assertThat(s13.producer().input(0).producer().attributes()).isEmpty();
+        assertThat(s15.producer().opType()).isEqualTo("Shape");
+        assertThat(s15.producer().intAttr("start", 0)).isEqualTo(1);
+        assertThat(String.valueOf(s13.type())).isEqualTo(String.valueOf(s15.type())).isEqualTo("int64[2]");
+    }
+
+    @Test
     void evenSplitUsesNumOutputsFromOpset18() {
         GraphBuilder b17 = GraphBuilder.create("g", 17);
         Node n17 = b17.splitEven(b17.input("x", DataType.FLOAT, 6), 0, 3).get(0).producer();
