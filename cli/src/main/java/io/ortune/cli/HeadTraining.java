@@ -2,10 +2,6 @@ package io.ortune.cli;
 
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.pass.Opset13UpgradePass;
-import io.ortune.graph.peft.Injection;
-import io.ortune.graph.peft.PeftInjector;
-import io.ortune.graph.peft.PeftMethod;
-import io.ortune.graph.peft.PeftMetadata;
 import io.ortune.models.tokenizer.Tokenizer;
 import io.ortune.models.tokenizer.Tokenizers;
 import io.ortune.training.data.ClassificationData;
@@ -16,8 +12,6 @@ import io.ortune.training.data.PreferencePair;
 import io.ortune.training.data.Splits;
 import io.ortune.training.objective.Objective;
 import io.ortune.training.objective.Objectives;
-import io.ortune.training.qlora.Nf4Config;
-import io.ortune.training.qlora.Nf4QuantizePass;
 import io.ortune.training.trainer.TrainRequest;
 import io.ortune.training.trainer.TrainResult;
 import io.ortune.training.trainer.Trainer;
@@ -54,28 +48,7 @@ final class HeadTraining {
         if (model.opsetVersion("") < 13) {
             model = new Opset13UpgradePass().run(model).model();
         }
-        PeftMethod method;
-        Nf4Config nf4;
-        try {
-            method = o.peftMethod();
-            nf4 = o.nf4();
-        } catch (IllegalArgumentException e) {
-            throw cmd.usage(e.getMessage());
-        }
-        if (nf4 != null && method == null && PeftMetadata.trainable(model).isEmpty()) {
-            throw cmd.usage("--quantize nf4 freezes the base; add --peft (QLoRA is LoRA on the NF4 base)");
-        }
-        if (method != null) {
-            Injection injected = PeftInjector.inject(model, o.peftFlags.settings(method,
-                    o.seed == null ? TrainerConfig.DEFAULT_SEED : o.seed));
-            out.println(injected.report().summary());
-            model = injected.model();
-        }
-        if (nf4 != null) {
-            Nf4QuantizePass.Result q = new Nf4QuantizePass(nf4).quantize(model);
-            out.println(q.report().summary());
-            model = q.model();
-        }
+        model = cmd.adapt(o, model, out);
         TrainerConfig cfg;
         try {
             cfg = o.trainerConfig(model);

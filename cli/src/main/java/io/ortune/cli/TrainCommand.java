@@ -85,28 +85,7 @@ final class TrainCommand implements Callable<Integer> {
         if (positions > 0 && blockSize > positions) {
             throw usage("--block-size " + blockSize + " is over the model's " + positions + " positions");
         }
-        PeftMethod method;
-        Nf4Config nf4;
-        try {
-            method = o.peftMethod();
-            nf4 = o.nf4();
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
-        if (nf4 != null && method == null && !PeftMetadata.trainable(model).isPresent()) {
-            throw usage("--quantize nf4 freezes the base; add --peft (QLoRA is LoRA on the NF4 base)");
-        }
-        if (method != null) {
-            Injection injected = PeftInjector.inject(model, o.peftFlags.settings(method,
-                    o.seed == null ? TrainerConfig.DEFAULT_SEED : o.seed));
-            out.println(injected.report().summary());
-            model = injected.model();
-        }
-        if (nf4 != null) {
-            Nf4QuantizePass.Result q = new Nf4QuantizePass(nf4).quantize(model);
-            out.println(q.report().summary());
-            model = q.model();
-        }
+        model = adapt(o, model, out);
         TrainerConfig cfg;
         try {
             cfg = o.trainerConfig(model);
@@ -149,6 +128,36 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The model as trained: with {@code --peft} injected (the adapter's tensors recorded as the trainable set) and,
+     * with {@code --quantize nf4}, the frozen base linears in NF4 (QLoRA).
+     */
+    Model adapt(TrainOptions o, Model model, PrintStream out) {
+        PeftMethod method;
+        Nf4Config nf4;
+        try {
+            method = o.peftMethod();
+            nf4 = o.nf4();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        if (nf4 != null && method == null && !PeftMetadata.trainable(model).isPresent()) {
+            throw usage("--quantize nf4 freezes the base; add --peft (QLoRA is LoRA on the NF4 base)");
+        }
+        if (method != null) {
+            Injection injected = PeftInjector.inject(model, o.peftFlags.settings(method,
+                    o.seed == null ? TrainerConfig.DEFAULT_SEED : o.seed));
+            out.println(injected.report().summary());
+            model = injected.model();
+        }
+        if (nf4 != null) {
+            Nf4QuantizePass.Result q = new Nf4QuantizePass(nf4).quantize(model);
+            out.println(q.report().summary());
+            model = q.model();
+        }
+        return model;
     }
 
     /** Saved run settings, then the YAML file, then the flags given. */
