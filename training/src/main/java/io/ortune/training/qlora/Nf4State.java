@@ -27,17 +27,17 @@ public final class Nf4State {
             if (!n.opType().equals("MatMulBnb4") || !Nf4QuantizePass.MS_DOMAIN.equals(n.domain())) {
                 continue;
             }
-            Deque<Value> todo = new ArrayDeque<>();
-            todo.add(n.input(1));
-            todo.add(n.input(2));
-            while (!todo.isEmpty()) {
-                Value v = todo.pop();
+            Deque<Value> pending = new ArrayDeque<>();
+            pending.add(n.input(1));
+            pending.add(n.input(2));
+            while (!pending.isEmpty()) {
+                Value v = pending.pop();
                 if (v.isInitializer() && g.initializer(v.name()) == v) {
                     out.add(v.name());
                 } else if (v.producer() != null) {
                     for (Value in : v.producer().inputs()) {
                         if (in != null) {
-                            todo.add(in);
+                            pending.add(in);
                         }
                     }
                 }

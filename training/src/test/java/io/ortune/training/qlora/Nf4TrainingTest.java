@@ -47,10 +47,15 @@ class Nf4TrainingTest {
 
     /** d loss / d p of the norms (every linear of both blocks lies between them and the loss). */
     static Map<String, float[]> normGradients(Model model) throws Exception {
+        return gradients(model, TrainableSet.matching(".*norm.*"));
+    }
+
+    /** d (causal-LM loss) / d p for every parameter of {@code trainable}, on {@link Nf4ModelTest#feeds()}. */
+    static Map<String, float[]> gradients(Model model, TrainableSet trainable) throws Exception {
         CausalLmObjective.Appended obj = CausalLmObjective.append(
                 new io.ortune.graph.pass.ShapeInferencePass().run(model).model());
-        AutodiffResult r = Autodiff.differentiate(obj.model(), CausalLmObjective.SCALED_LOSS,
-                TrainableSet.matching(".*norm.*"), AutodiffOptions.defaults());
+        AutodiffResult r = Autodiff.differentiate(obj.model(), CausalLmObjective.SCALED_LOSS, trainable,
+                AutodiffOptions.defaults());
         Map<String, Tensor> feeds = new LinkedHashMap<>(Nf4ModelTest.feeds());
         feeds.put("labels", feeds.get("input_ids").withName("labels"));
         feeds.put(CausalLmObjective.LOSS_SCALE, Tensor.scalarFloat(CausalLmObjective.LOSS_SCALE, 1f));

@@ -5,22 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.ir.Value;
-import io.ortune.graph.onnx.OnnxWriter;
-import io.ortune.graph.pass.ShapeInferencePass;
+
+
 import io.ortune.graph.peft.LoraConfig;
 import io.ortune.graph.peft.LoraPass;
 import io.ortune.graph.peft.PeftMetadata;
-import io.ortune.runtime.InferenceSession;
-import io.ortune.training.autodiff.Autodiff;
-import io.ortune.training.autodiff.AutodiffOptions;
-import io.ortune.training.autodiff.AutodiffResult;
+
+
+
+
 import io.ortune.training.autodiff.TrainableSet;
-import io.ortune.training.objective.CausalLmObjective;
+
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+
+
+
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -49,22 +49,8 @@ class QloraGradientTest {
     }
 
     static Map<String, float[]> loraGradients(Model model) throws Exception {
-        CausalLmObjective.Appended obj = CausalLmObjective.append(new ShapeInferencePass().run(model).model());
         Set<String> trainable = PeftMetadata.trainable(model).orElseThrow(() -> new AssertionError("no record"));
-        AutodiffResult r = Autodiff.differentiate(obj.model(), CausalLmObjective.SCALED_LOSS,
-                TrainableSet.names(trainable), AutodiffOptions.defaults());
-        Map<String, Tensor> feeds = new LinkedHashMap<>(Nf4ModelTest.feeds());
-        feeds.put("labels", feeds.get("input_ids").withName("labels"));
-        feeds.put(CausalLmObjective.LOSS_SCALE, Tensor.scalarFloat(CausalLmObjective.LOSS_SCALE, 1f));
-        List<String> outs = new ArrayList<>();
-        r.gradients().values().forEach(v -> outs.add(v.name()));
-        Map<String, float[]> out = new LinkedHashMap<>();
-        try (InferenceSession s = InferenceSession.fromBytes(OnnxWriter.toBytes(r.model()), Nf4ModelTest.EXACT,
-                "lora-grads")) {
-            Map<String, Tensor> got = s.run(feeds, outs);
-            r.gradients().forEach((p, v) -> out.put(p, got.get(v.name()).toFloats()));
-        }
-        return out;
+        return Nf4TrainingTest.gradients(model, TrainableSet.names(trainable));
     }
 
     @Test
