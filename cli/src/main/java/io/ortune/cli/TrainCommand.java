@@ -211,19 +211,7 @@ final class TrainCommand implements Callable<Integer> {
      * cover every op, CumSum for one). A model the builders cannot rebuild (injected adapters) is used as read.
      */
     static Model loadModel(Path file) throws IOException {
-        Model m = ModelFactory.fromOnnx(CliFiles.existingFile(file, "model"));
-        if (!m.metadataProps().containsKey(ModelMetadata.ARCHITECTURE)) {
-            return m; // a foreign export: trained as read (its signature is checked by the caller)
-        }
-        try {
-            return ModelForms.rebuild(m, Form.TRAINING);
-        } catch (io.ortune.models.arch.WeightMismatchException e) {
-            ModelMetadata.Description d = ModelMetadata.read(m, file.toString());
-            if (d.form() != Form.TRAINING) {
-                throw e;
-            }
-            return m;
-        }
+        return io.ortune.training.trainer.TrainingModels.load(CliFiles.existingFile(file, "model"));
     }
 
     private static boolean samePath(String a, String b) {
