@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
             AdaptersCommand.class,
             QuantizeCommand.class,
             DemoCommand.class,
+            PipelineCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

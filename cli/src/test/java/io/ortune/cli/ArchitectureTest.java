@@ -25,6 +25,7 @@ class ArchitectureTest {
     private static final String TRAINING = "io.ortune.training..";
     private static final String EXPORT = "io.ortune.export..";
     private static final String BENCH = "io.ortune.bench..";
+    private static final String PIPELINE = "io.ortune.pipeline..";
     private static final String CLI = "io.ortune.cli..";
 
     private static JavaClasses classes;
@@ -81,6 +82,13 @@ class ArchitectureTest {
     @Test
     void benchDoesNotDependOnCli() {
         check(noClasses().that().resideInAPackage(BENCH).should().dependOnClassesThat().resideInAPackage(CLI));
+    }
+
+    @Test
+    void onlyTheCliUsesThePipelineAndThePipelineNotTheCli() {
+        check(noClasses().that().resideOutsideOfPackages(PIPELINE, CLI).should().dependOnClassesThat()
+                .resideInAPackage(PIPELINE));
+        check(noClasses().that().resideInAPackage(PIPELINE).should().dependOnClassesThat().resideInAPackage(CLI));
     }
 
     @Test

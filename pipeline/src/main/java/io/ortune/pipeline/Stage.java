@@ -33,6 +33,11 @@ public interface Stage {
         return false;
     }
 
+    /** Whether {@code stageDir} holds an interrupted run this stage can continue (a checkpoint). */
+    default boolean canResume(Path stageDir) {
+        return false;
+    }
+
     /** Does the work, writing only under {@link StageContext#dir()}. */
     StageOutputs run(StageContext context) throws Exception;
 }

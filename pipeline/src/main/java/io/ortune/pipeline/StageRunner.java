@@ -66,9 +66,10 @@ final class StageRunner {
                 why = stage.name() == options.from() ? "--from " + stage.name().key() : "an earlier stage ran";
             }
             rerun = true;
-            boolean resume = stage.name() != options.from() && stage.resumable() && key.equals(pending(sdir));
+            boolean resume = stage.name() != options.from() && stage.resumable() && key.equals(pending(sdir))
+                    && stage.canResume(sdir);
             plan.add(new Pipeline.Planned(stage.name(), resume ? Pipeline.Action.RESUME : Pipeline.Action.RUN,
-                    resume ? "interrupted run with the same key" : why));
+                    resume ? "interrupted run with the same key, from its checkpoint" : why));
             if (options.dryRun()) {
                 continue;
             }

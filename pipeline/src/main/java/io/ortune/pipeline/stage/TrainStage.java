@@ -70,6 +70,11 @@ public final class TrainStage implements Stage {
     }
 
     @Override
+    public boolean canResume(Path stageDir) {
+        return Files.isRegularFile(stageDir.resolve(RUN).resolve(Trainer.CHECKPOINTS).resolve(LATEST));
+    }
+
+    @Override
     public List<Input> inputs() {
         return t.data() == null ? List.of() : List.of(new Input("data", config.resolve(t.data())));
     }
@@ -94,7 +99,7 @@ public final class TrainStage implements Stage {
                 BaseStage.TOKENIZER).orElse(null), config.file().seedOr());
         ctx.progress().accept(data.description());
         Path run = ctx.dir().resolve(RUN);
-        boolean resume = ctx.resume() && Files.isRegularFile(run.resolve(Trainer.CHECKPOINTS).resolve(LATEST));
+        boolean resume = ctx.resume() && canResume(ctx.dir());
         if (!resume) {
             RunFolder.prepareFresh(run, true);
         }
