@@ -24,8 +24,9 @@ final class StageOrderCheck {
         for (StageName s : stages) {
             int line = line(c, s.key());
             if (previous != null && line > 0 && line < previousLine) {
-                issues.add(s.key(), "written after '" + previous.key() + "' but runs before it: stages run in the "
-                        + "order base, inject, train, evaluate, merge, quantize, compile, bench, report; move it up");
+                issues.add(s.key(), "written before '" + previous.key() + "' but runs after it: stages run in the "
+                        + "order base, inject, train, evaluate, merge, quantize, compile, bench, report; move it "
+                        + "below " + previous.key());
             }
             if (line >= previousLine) {
                 previous = s;
