@@ -124,7 +124,9 @@ public final class BaseStage implements Stage {
             return ModelFactory.fromHuggingFace(config.resolve(base.hfConfig()), config.resolve(base.hfWeights()),
                     Form.TRAINING);
         }
-        return ModelFactory.fromOnnx(config.resolve(base.onnx()));
+        Model read = OnnxReader.read(config.resolve(base.onnx()));
+        return read.metadataProps().containsKey(ModelMetadata.ARCHITECTURE)
+                ? ModelFactory.fromOnnx(config.resolve(base.onnx())) : read;
     }
 
     private static void copy(Path src, Path dst) throws IOException {

@@ -2,6 +2,7 @@ package io.ortune.training.trainer;
 
 import io.ortune.graph.io.ReadableFiles;
 import io.ortune.graph.ir.Model;
+import io.ortune.graph.onnx.OnnxReader;
 import io.ortune.models.arch.Form;
 import io.ortune.models.arch.ModelFactory;
 import io.ortune.models.arch.ModelForms;
@@ -24,10 +25,11 @@ public final class TrainingModels {
      * is a foreign export (its signature is checked by the caller).
      */
     public static Model load(Path file) throws IOException {
-        Model m = ModelFactory.fromOnnx(ReadableFiles.file(file, "model"));
-        if (!m.metadataProps().containsKey(ModelMetadata.ARCHITECTURE)) {
-            return m;
+        Model read = OnnxReader.read(ReadableFiles.file(file, "model"));
+        if (!read.metadataProps().containsKey(ModelMetadata.ARCHITECTURE)) {
+            return read;
         }
+        Model m = ModelFactory.fromOnnx(file);
         try {
             return ModelForms.rebuild(m, Form.TRAINING);
         } catch (WeightMismatchException e) {
