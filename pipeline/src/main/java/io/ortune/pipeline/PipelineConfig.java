@@ -105,6 +105,12 @@ public final class PipelineConfig {
         return baseDir.resolve(path).normalize();
     }
 
+    /** The 1-based line of {@code key} (or its nearest enclosing key), or 0 when unknown. */
+    int line(String key) {
+        KeyLocations.Location l = locations.find(key);
+        return l == null ? 0 : l.line();
+    }
+
     /** {@code line L, column C} of {@code key} (or its nearest enclosing key), or empty. */
     String where(String key) {
         return locations.where(key);

@@ -41,7 +41,9 @@ public interface PipelineListener {
 
             @Override
             public void onProgress(StageName stage, String line) {
-                out.printf(Locale.ROOT, "  [%s] %s%n", stage.key(), line);
+                for (String l : line.split("\n")) {
+                    out.printf(Locale.ROOT, "  [%s] %s%n", stage.key(), l);
+                }
             }
 
             @Override

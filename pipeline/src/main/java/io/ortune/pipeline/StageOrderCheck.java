@@ -22,7 +22,7 @@ final class StageOrderCheck {
         StageName previous = null;
         int previousLine = 0;
         for (StageName s : stages) {
-            int line = line(c, s.key());
+            int line = c.line(s.key());
             if (previous != null && line > 0 && line < previousLine) {
                 issues.add(s.key(), "written before '" + previous.key() + "' but runs after it: stages run in the "
                         + "order base, inject, train, evaluate, merge, quantize, compile, bench, report; move it "
@@ -57,14 +57,6 @@ final class StageOrderCheck {
         if (c.has(stage) && !c.has(needed)) {
             issues.add(stage.key(), "cannot run without '" + needed.key() + "': it " + why);
         }
-    }
-
-    private static int line(PipelineConfig c, String key) {
-        String w = c.where(key);
-        if (w.isEmpty()) {
-            return 0;
-        }
-        return Integer.parseInt(w.substring("line ".length(), w.indexOf(',')));
     }
 
     /** Reports {@code key} when {@code value} does not name a readable file (or folder when {@code folderOk}). */

@@ -34,6 +34,9 @@ class StoriesPipelineTest {
         PipelineConfig c = PipelineConfig.parse(text.replace("max-steps: 60", "max-steps: 30"), "stories (short)",
                 TestPipelines.root()).upTo(StageName.EVALUATE);
         Pipeline.Result r = Pipeline.run(c, dir, PipelineListener.printing(System.out));
+        StageManifest train = r.stages().get(2);
+        assertThat(train.outputs()).extracting(FileHash::name).contains("adapter/adapter_config.json",
+                "adapter/adapter_model.safetensors");
         StageManifest eval = r.stages().get(3);
         assertThat(eval.stage()).isEqualTo("evaluate");
         double before = eval.summary().get("before").asDouble();

@@ -2,6 +2,7 @@ package io.ortune.pipeline.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ortune.export.adapter.RunAdapters;
 import io.ortune.graph.ir.Model;
 import io.ortune.pipeline.PipelineConfig;
 import io.ortune.pipeline.Stage;
@@ -34,7 +35,7 @@ import java.util.List;
  * {@code train}: LoRA (or QLoRA: {@code quantize: nf4} puts the frozen base in NF4 first) on the injected model with
  * the {@link io.ortune.training.trainer.Trainer}, in {@code run/} (the run folder of {@code ortune train}). Writes
  * {@code run/model.onnx} (base + unmerged adapter), for reward models {@code run/reward_model.onnx} (output
- * {@code score}), and {@code heldout.jsonl} (the held-out rows, for the evaluate stage). Checkpoints every
+ * {@code score}), for decoders {@code run/adapter/} (PEFT's layout), and {@code heldout.jsonl} (the held-out rows, for the evaluate stage). Checkpoints every
  * {@code save-every} steps; an interrupted stage resumes from the newest one.
  */
 public final class TrainStage implements Stage {
@@ -42,6 +43,8 @@ public final class TrainStage implements Stage {
     public static final String MODEL = "model";
     public static final String REWARD_MODEL = "reward_model";
     public static final String HELDOUT = "heldout";
+    /** The trained adapter in PEFT's folder layout (causal-lm runs; {@code RunAdapters.writeRun}). */
+    public static final String ADAPTER = "adapter";
     static final String RUN = "run";
     /** The trainer's pointer to its newest complete checkpoint ({@code checkpoints/latest}). */
     private static final String LATEST = "latest";
@@ -113,6 +116,8 @@ public final class TrainStage implements Stage {
         }
         if (isReward()) {
             out = out.with(REWARD_MODEL, RUN + "/" + Objectives.REWARD_MODEL);
+        } else if (!RunAdapters.writeRun(run).isEmpty()) {
+            out = out.with(ADAPTER, RUN + "/" + RunAdapters.ADAPTER_DIR);
         }
         summarize(out.summary(), r, run, data);
         return out;
