@@ -1,5 +1,6 @@
 package io.ortune.cli;
 
+import io.ortune.export.hotswap.ActiveAdapters;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.onnx.OnnxReader;
@@ -10,6 +11,8 @@ import io.ortune.graph.pass.PassResult;
 import io.ortune.graph.io.NpyFiles;
 import io.ortune.runtime.ExecutionProvider;
 import io.ortune.runtime.InferenceSession;
+import io.ortune.runtime.LogLevel;
+import io.ortune.runtime.OrtRuntime;
 import io.ortune.runtime.SessionOptions;
 import io.ortune.runtime.ValueInfo;
 import picocli.CommandLine;
@@ -19,6 +22,7 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +33,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code ortune run MODEL.onnx --input NAME=FILE ... --output-dir DIR}: runs a model once in ONNX Runtime.
  * Inputs are TensorProto {@code .pb} or NumPy {@code .npy} files; each output is written as
- * {@code DIR/<name>.pb} and {@code DIR/<name>.npy}.
+ * {@code DIR/<name>.pb} and {@code DIR/<name>.npy}. {@code --lora-adapter FILE.onnx_adapter} (repeatable) activates
+ * ONNX Runtime LoRA adapters for the run, each checked against the model's overridable inputs first
+ * ({@link ActiveAdapters}).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a model once in ONNX Runtime and write its outputs as .pb and .npy files.")
@@ -54,11 +60,20 @@ final class RunCommand implements Callable<Integer> {
             description = "Intra-op threads (0 = ONNX Runtime's default).")
     int threads;
 
+    @Option(names = "--lora-adapter", paramLabel = "FILE.onnx_adapter",
+            description = "An ONNX Runtime LoRA adapter to activate for the run (a hot-swap graph from 'ortune "
+                    + "adapters attach --hot-swap'); repeat to activate several.")
+    List<Path> loraAdapters = new ArrayList<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (!loraAdapters.isEmpty()) {
+            // A hot-swap graph makes ONNX Runtime warn once per overridable initializer, as expected here.
+            OrtRuntime.configureDefault(LogLevel.ERROR);
+        }
         ExecutionProvider ep = parseProvider(provider);
         CliFiles.existingFile(model, "model");
         Map<String, Tensor> feeds = new LinkedHashMap<>();
@@ -72,7 +87,9 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Tensor> outputs;
         try (InferenceSession session = open(options.build())) {
             checkInputs(session.inputs(), feeds);
-            outputs = session.run(feeds);
+            try (ActiveAdapters adapters = ActiveAdapters.load(session, loraAdapters)) {
+                outputs = session.run(feeds, adapters.runOptions());
+            }
         }
         Files.createDirectories(outputDir);
         for (Map.Entry<String, Tensor> e : outputs.entrySet()) {

@@ -97,6 +97,14 @@ public final class HotSwapAdapters {
         }
     }
 
+    /**
+     * The PEFT adapter folder {@code dir} for the hot-swap graph {@code HotSwapGraph.fromPeftFolder(base, dir,
+     * adapter, ...)}: names {@code <module>.lora_A.<adapter>.weight}, its own ranks.
+     */
+    public static OnnxAdapter fromPeftFolder(Model base, Path dir, String adapter) throws IOException {
+        return of(PeftAdapters.attach(base, dir, adapter).model(), adapter);
+    }
+
     private static String fit(HotSwapSlot s, HotSwapSlot target) {
         if (s.dtype() != target.dtype()) {
             return "tensors of type " + s.dtype().onnxName() + ", the graph's are " + target.dtype().onnxName();

@@ -91,6 +91,15 @@ public final class HotSwapGraph {
         return new Result(out, layout, summary);
     }
 
+    /**
+     * {@code base} with the PEFT LoRA adapter folder {@code dir} attached under {@code adapter}, as a hot-swap graph:
+     * what {@code ortune adapters attach --hot-swap} writes.
+     */
+    public static Result fromPeftFolder(Model base, java.nio.file.Path dir, String adapter, HotSwapDefaults defaults)
+            throws java.io.IOException {
+        return make(io.ortune.export.adapter.PeftAdapters.attach(base, dir, adapter).model(), adapter, defaults);
+    }
+
     /** The layout of a hot-swap graph made by {@link #make}, read back from its metadata and initializers. */
     public static HotSwapLayout layout(Model hotSwap) {
         String adapter = hotSwap.metadataProps().get(ADAPTER);
