@@ -11,8 +11,6 @@ import io.ortune.graph.pass.PassResult;
 import io.ortune.graph.io.NpyFiles;
 import io.ortune.runtime.ExecutionProvider;
 import io.ortune.runtime.InferenceSession;
-import io.ortune.runtime.LogLevel;
-import io.ortune.runtime.OrtRuntime;
 import io.ortune.runtime.SessionOptions;
 import io.ortune.runtime.ValueInfo;
 import picocli.CommandLine;
@@ -70,10 +68,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!loraAdapters.isEmpty()) {
-            // A hot-swap graph makes ONNX Runtime warn once per overridable initializer, as expected here.
-            OrtRuntime.configureDefault(LogLevel.ERROR);
-        }
         ExecutionProvider ep = parseProvider(provider);
         CliFiles.existingFile(model, "model");
         Map<String, Tensor> feeds = new LinkedHashMap<>();

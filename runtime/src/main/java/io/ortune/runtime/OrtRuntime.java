@@ -71,21 +71,6 @@ public final class OrtRuntime {
         }
     }
 
-    /**
-     * Chooses {@code level} only when nothing else has: no environment yet, no {@link #configure} call and no
-     * {@value #LOG_LEVEL_PROPERTY} property. For a tool's own default (the CLI quiets ONNX Runtime's per-input
-     * warnings about hot-swap graphs). Returns whether the level was taken.
-     */
-    public static boolean configureDefault(LogLevel level) {
-        synchronized (LOCK) {
-            if (instance != null || configuredLevel != null || System.getProperty(LOG_LEVEL_PROPERTY) != null) {
-                return false;
-            }
-            configuredLevel = level;
-            return true;
-        }
-    }
-
     /** The environment, created (and the native libraries loaded) on first use. */
     public static OrtRuntime get() {
         OrtRuntime rt = instance;
