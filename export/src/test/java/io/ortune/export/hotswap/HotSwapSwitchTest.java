@@ -76,6 +76,34 @@ class HotSwapSwitchTest {
     }
 
     @Test
+    void concurrentRequestsWithDifferentAdaptersEachGetTheirOwn() throws Exception {
+        Tensor expectA = TinyLora.logits(withA);
+        Tensor expectB = TinyLora.logits(withB);
+        try (InferenceSession s = InferenceSession.fromBytes(TinyLora.bytes(hot.model()));
+             LoraAdapter a = LoraAdapter.fromBytes(OnnxAdapterFile.toBytes(
+                     HotSwapAdapters.forLayout(withA, "default", hot.layout())), "a");
+             LoraAdapter b = LoraAdapter.fromBytes(OnnxAdapterFile.toBytes(
+                     HotSwapAdapters.forLayout(withB, "b", hot.layout())), "b");
+             RunOptions runA = RunOptions.create().activate(a);
+             RunOptions runB = RunOptions.create().activate(b)) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<Tensor>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    RunOptions o = i % 2 == 0 ? runA : runB;
+                    results.add(pool.submit(() -> s.run(TinyLora.feeds(), o).get("logits")));
+                }
+                for (int i = 0; i < results.size(); i++) {
+                    assertClose("concurrent request " + i + (i % 2 == 0 ? " (A)" : " (B)"), results.get(i).get(),
+                            i % 2 == 0 ? expectA : expectB);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void attachedDefaultsGiveTheAttachedAdapterWithoutAnyActive() {
         HotSwapGraph.Result attached = HotSwapGraph.make(withA, "default", HotSwapDefaults.ATTACHED);
         assertThat(attached.model().metadataProps()).containsEntry(HotSwapGraph.DEFAULTS, "attached");
