@@ -86,7 +86,7 @@ public final class HotSwapAdapters {
         return new OnnxAdapter(ADAPTER_VERSION, layout.signature(), params);
     }
 
-    /** The PEFT adapter folder {@code dir}, attached to {@code base} (its base model), for a graph of {@code layout}. */
+    /** The PEFT adapter folder {@code dir}, attached to its base model {@code base}, for a graph of {@code layout}. */
     public static OnnxAdapter fromPeftFolder(Model base, Path dir, HotSwapLayout layout) throws IOException {
         String name = "peft_source";
         Injection attached = PeftAdapters.attach(base, dir, name);
