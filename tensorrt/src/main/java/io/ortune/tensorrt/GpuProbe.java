@@ -31,7 +31,7 @@ public final class GpuProbe {
     }
 
     private static GpuStatus detect() {
-        String[] device;
+        Device device;
         try {
             device = Cuda.device0();
         } catch (LinkageError e) {
@@ -39,18 +39,18 @@ public final class GpuProbe {
                     + " needs an NVIDIA GPU with its driver and the CUDA 13 runtime libraries (libcudart.so.13) on"
                     + " the library path");
         }
-        if (device.length == 1) {
-            return new GpuStatus.Missing(device[0]);
+        if (device.problem() != null) {
+            return new GpuStatus.Missing(device.problem());
         }
         String trt;
         try {
             trt = TensorRt.version();
         } catch (LinkageError e) {
-            return new GpuStatus.Missing("found " + device[0] + " but the TensorRT libraries could not be loaded ("
+            return new GpuStatus.Missing("found " + device.name() + " but the TensorRT libraries could not be loaded ("
                     + reason(e) + "); install TensorRT 10.x (libnvinfer.so.10, libnvonnxparser.so.10) on the"
                     + " library path");
         }
-        return new GpuStatus.Ready(device[0], device[1], trt, device[2]);
+        return new GpuStatus.Ready(device.name(), device.computeCapability(), trt, device.cudaRuntime());
     }
 
     static String reason(Throwable e) {
@@ -62,26 +62,32 @@ public final class GpuProbe {
         return e.getClass().getSimpleName() + ": " + (first.length() > 300 ? first.substring(0, 300) + "..." : first);
     }
 
+    /** Device 0, or {@code problem} saying why there is none. */
+    private record Device(String name, String computeCapability, String cudaRuntime, String problem) {
+        static Device none(String problem) {
+            return new Device(null, null, null, problem);
+        }
+    }
+
     /** The only code that touches the CUDA runtime classes. */
     private static final class Cuda {
-        /** {name, compute capability, runtime version}, or {reason} when there is no device. */
-        static String[] device0() {
+        static Device device0() {
             int[] count = {0};
             int rc = cudart.cudaGetDeviceCount(count);
             if (rc != 0 || count[0] == 0) {
-                return new String[] {"no CUDA device: cudaGetDeviceCount returned " + rc + " ("
-                        + cudart.cudaGetErrorString(rc).getString() + ") with " + count[0] + " devices"};
+                return Device.none("no CUDA device: cudaGetDeviceCount returned " + rc + " ("
+                        + cudart.cudaGetErrorString(rc).getString() + ") with " + count[0] + " devices");
             }
             try (cudaDeviceProp prop = new cudaDeviceProp()) {
                 int prc = cudart.cudaGetDeviceProperties(prop, 0);
                 if (prc != 0) {
-                    return new String[] {"cudaGetDeviceProperties(0) failed: "
-                            + cudart.cudaGetErrorString(prc).getString()};
+                    return Device.none("cudaGetDeviceProperties(0) failed: "
+                            + cudart.cudaGetErrorString(prc).getString());
                 }
                 int[] rt = {0};
                 cudart.cudaRuntimeGetVersion(rt);
-                return new String[] {prop.name().getString(), prop.major() + "." + prop.minor(),
-                    rt[0] / 1000 + "." + (rt[0] % 1000) / 10};
+                return new Device(prop.name().getString(), prop.major() + "." + prop.minor(),
+                        rt[0] / 1000 + "." + (rt[0] % 1000) / 10, null);
             }
         }
     }
