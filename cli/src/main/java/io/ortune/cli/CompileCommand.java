@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,13 +103,8 @@ final class CompileCommand implements Callable<Integer> {
         }
         CliFiles.existingFile(input, "input model");
         try {
-            CompileSettings s = new CompileSettings(input, output, precision, profiles,
+            return new CompileSettings(input, output, precision, profiles,
                     workspaceMb == null ? OptionalLong.empty() : OptionalLong.of(workspaceMb), timingCache);
-            if (output.toAbsolutePath().getParent() != null && !Files.isDirectory(output.toAbsolutePath().getParent())) {
-                throw new IllegalArgumentException("-o " + output + ": the folder " + output.toAbsolutePath()
-                        .getParent() + " does not exist");
-            }
-            return s;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

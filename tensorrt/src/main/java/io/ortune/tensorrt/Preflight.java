@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Everything {@code compile} checks before it touches TensorRT or the GPU, in this order: the model file is
- * readable and the output paths are usable; the model parses; {@code int8} is refused for a model without QDQ
+ * readable and the output paths are usable (not folders, in an existing folder); the model parses; {@code int8} is refused for a model without QDQ
  * (run {@code ortune quantize --int8 --for tensorrt} first) or with QDQ TensorRT would reject; the profiles fit
  * the model's inputs. Nothing is written. On success it carries the model's sha256 and the QDQ report.
  *
@@ -68,17 +68,26 @@ public record Preflight(CompileSettings settings, String sourceSha256, QdqReport
         }
     }
 
+    /** Output paths are checked now, so a long build never ends in a write that cannot happen. */
     private static void checkOutputs(CompileSettings s) throws IOException {
-        notADirectory(s.engine(), "engine file (-o)");
-        notADirectory(s.manifest(), "engine manifest");
-        if (s.timingCache() != null && Files.exists(s.timingCache())) {
-            ReadableFiles.file(s.timingCache(), "timing cache");
+        writable(s.engine(), "engine file (-o)");
+        writable(s.manifest(), "engine manifest");
+        if (s.timingCache() != null) {
+            writable(s.timingCache(), "timing cache");
+            if (Files.exists(s.timingCache())) {
+                ReadableFiles.file(s.timingCache(), "timing cache");
+            }
         }
     }
 
-    private static void notADirectory(Path p, String what) throws IOException {
+    private static void writable(Path p, String what) throws IOException {
         if (Files.isDirectory(p)) {
             throw new FileSystemException(p.toString(), null, "the " + what + " is a directory; give a file name");
+        }
+        Path parent = p.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new FileSystemException(p.toString(), null, "the folder of the " + what + " (" + parent
+                    + ") does not exist; create it first");
         }
     }
 }

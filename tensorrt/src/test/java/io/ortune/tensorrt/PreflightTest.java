@@ -97,5 +97,12 @@ class PreflightTest {
         Files.createDirectory(dir.resolve("out.engine"));
         assertThatThrownBy(() -> Preflight.check(settings(m, Precision.FP32, "x:1x4,4x4,8x4")))
                 .isInstanceOf(FileSystemException.class).hasMessageContaining("engine file (-o) is a directory");
+        CompileSettings nowhere = new CompileSettings(m, dir.resolve("no/such/x.engine"), Precision.FP32,
+                List.of(ProfileSpec.parse("x:1x4,4x4,8x4")), OptionalLong.empty(), null);
+        assertThatThrownBy(() -> Preflight.check(nowhere)).isInstanceOf(FileSystemException.class)
+                .hasMessageContaining("the folder of the engine file (-o)").hasMessageContaining("does not exist");
+        CompileSettings badCache = new CompileSettings(m, dir.resolve("x.engine"), Precision.FP32,
+                List.of(ProfileSpec.parse("x:1x4,4x4,8x4")), OptionalLong.empty(), dir.resolve("gone/trt.cache"));
+        assertThatThrownBy(() -> Preflight.check(badCache)).hasMessageContaining("folder of the timing cache");
     }
 }
