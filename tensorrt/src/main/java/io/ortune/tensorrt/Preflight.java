@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * Everything {@code compile} checks before it touches TensorRT or the GPU, in this order: the model file is
- * readable and the output paths are usable (not folders, in an existing folder); the model parses; {@code int8} is refused for a model without QDQ
- * (run {@code ortune quantize --int8 --for tensorrt} first) or with QDQ TensorRT would reject; the profiles fit
- * the model's inputs. Nothing is written. On success it carries the model's sha256 and the QDQ report.
+ * readable and the output paths are usable (not folders, in an existing folder); the model parses; {@code int8}
+ * is refused for a model without QDQ (run {@code ortune quantize --int8 --for tensorrt} first) or with QDQ
+ * TensorRT would reject; the profiles fit the model's inputs. Nothing is written. On success it carries the model's sha256 and the QDQ report.
  *
  * <pre>{@code
  * Preflight p = Preflight.check(settings);   // CompileException (Kind.INPUT) listing every problem
