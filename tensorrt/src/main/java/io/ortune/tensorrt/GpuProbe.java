@@ -3,6 +3,7 @@ package io.ortune.tensorrt;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.tensorrt.global.nvinfer;
+import org.bytedeco.tensorrt.global.nvonnxparser;
 
 /**
  * Looks for a CUDA device and the TensorRT libraries without crashing the JVM. The JavaCPP classes of CUDA and
@@ -92,9 +93,10 @@ public final class GpuProbe {
         }
     }
 
-    /** The only code here that touches TensorRT's global functions. */
+    /** The only code here that touches TensorRT's global functions (the builder and the ONNX parser library). */
     private static final class TensorRt {
         static String version() {
+            nvonnxparser.getNvOnnxParserVersion();
             return nvinfer.getInferLibMajorVersion() + "." + nvinfer.getInferLibMinorVersion() + "."
                     + nvinfer.getInferLibPatchVersion() + "." + nvinfer.getInferLibBuildVersion();
         }
