@@ -2,6 +2,8 @@ package io.ortune.cli;
 
 import io.ortune.export.adapter.AdapterSummary;
 import io.ortune.export.adapter.PeftAdapters;
+import io.ortune.export.hotswap.HotSwapDefaults;
+import io.ortune.export.hotswap.HotSwapGraph;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.onnx.OnnxReader;
 import io.ortune.graph.onnx.OnnxWriter;
@@ -22,16 +24,20 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /**
- * {@code ortune adapters attach|list|extract}: PEFT adapter folders ({@code adapter_config.json} +
- * {@code adapter_model.safetensors}) onto and out of ONNX models, over {@link PeftAdapters}.
+ * {@code ortune adapters attach|list|extract|export}: PEFT adapter folders ({@code adapter_config.json} +
+ * {@code adapter_model.safetensors}) onto and out of ONNX models, over {@link PeftAdapters}; hot-swap graphs and
+ * ONNX Runtime {@code .onnx_adapter} files over {@code io.ortune.export.hotswap}.
  */
 @Command(name = "adapters", mixinStandardHelpOptions = true,
         description = {"Attach, list and extract PEFT adapters (Hugging Face PEFT's folder format).",
             "  ortune adapters attach base.onnx --adapter my-lora/ -o base-lora.onnx",
             "  ortune adapters list base-lora.onnx",
-            "  ortune adapters extract base-lora.onnx -o my-lora-again/"},
+            "  ortune adapters extract base-lora.onnx -o my-lora-again/",
+            "  ortune adapters attach base.onnx --adapter my-lora/ --hot-swap -o hot.onnx",
+            "  ortune adapters export other-lora/ --format onnx_adapter --graph hot.onnx -o other.onnx_adapter",
+            "  ortune run hot.onnx --lora-adapter other.onnx_adapter --input ... --output-dir out/"},
         subcommands = {AdaptersCommand.Attach.class, AdaptersCommand.ListAdapters.class,
-            AdaptersCommand.Extract.class})
+            AdaptersCommand.Extract.class, AdaptersExport.class})
 final class AdaptersCommand implements Runnable {
 
     @CommandLine.Spec
@@ -40,12 +46,14 @@ final class AdaptersCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing a subcommand: attach, list or extract; see 'ortune adapters --help'.");
+                "Missing a subcommand: attach, list, extract or export; see 'ortune adapters --help'.");
     }
 
-    /** {@code ortune adapters attach BASE.onnx --adapter DIR -o OUT.onnx [--adapter-name NAME]}. */
+    /** {@code ortune adapters attach BASE.onnx --adapter DIR [--hot-swap] -o OUT.onnx [--adapter-name NAME]}. */
     @Command(name = "attach", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Write BASE with the PEFT adapter in DIR injected, unmerged (its tensors as in the file).")
+            description = {"Write BASE with the PEFT adapter in DIR injected, unmerged (its tensors as in the file).",
+                "With --hot-swap, its LoRA A, B and scaling tensors become graph inputs with initializer defaults, so "
+                    + "'ortune run --lora-adapter FILE.onnx_adapter' swaps adapters per run."})
     static final class Attach implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "BASE.onnx", description = "The base model.")
@@ -64,18 +72,44 @@ final class AdaptersCommand implements Runnable {
         @Option(names = "--external-data", description = "Write large tensors to OUT.onnx.data beside the model.")
         boolean externalData;
 
+        @Option(names = "--hot-swap", description = "Make the hot-swap inference graph (LoRA only).")
+        boolean hotSwap;
+
+        @Option(names = "--defaults", paramLabel = "zeros|attached",
+                description = "With --hot-swap: what runs without an adapter compute: zeros = the base model "
+                        + "(default), attached = this adapter.")
+        String defaults;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            if (defaults != null && !hotSwap) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--defaults applies only with --hot-swap");
+            }
+            HotSwapDefaults d = switch (defaults == null ? "zeros" : defaults) {
+                case "zeros" -> HotSwapDefaults.ZEROS;
+                case "attached" -> HotSwapDefaults.ATTACHED;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--defaults must be zeros or attached, not '" + defaults + "'");
+            };
             Model m = OnnxReader.read(CliFiles.existingFile(base, "base model"));
             if (!Files.isDirectory(adapter)) {
                 throw new java.nio.file.NoSuchFileException(adapter.toString(), null, "adapter folder not found");
             }
             Injection injected = PeftAdapters.attach(m, adapter, name);
             System.out.println(injected.report().summary());
+            Model out = injected.model();
+            if (hotSwap) {
+                HotSwapGraph.Result hot = HotSwapGraph.make(out, name, d);
+                System.out.println(hot.summary());
+                out = hot.model();
+            }
             if (output.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(output.toAbsolutePath().getParent());
             }
-            OnnxWriter.write(injected.model(), output,
+            OnnxWriter.write(out, output,
                     externalData ? WriteOptions.externalData() : WriteOptions.inline());
             System.out.println("wrote " + output);
             return 0;

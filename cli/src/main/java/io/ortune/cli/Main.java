@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
             InjectCommand.class,
             AdaptersCommand.class,
             QuantizeCommand.class,
+            CompileCommand.class,
             DemoCommand.class,
             PipelineCommand.class,
             CommandLine.HelpCommand.class

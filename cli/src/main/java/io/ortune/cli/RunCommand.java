@@ -1,5 +1,6 @@
 package io.ortune.cli;
 
+import io.ortune.export.hotswap.ActiveAdapters;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.onnx.OnnxReader;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +31,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code ortune run MODEL.onnx --input NAME=FILE ... --output-dir DIR}: runs a model once in ONNX Runtime.
  * Inputs are TensorProto {@code .pb} or NumPy {@code .npy} files; each output is written as
- * {@code DIR/<name>.pb} and {@code DIR/<name>.npy}.
+ * {@code DIR/<name>.pb} and {@code DIR/<name>.npy}. {@code --lora-adapter FILE.onnx_adapter} (repeatable) activates
+ * ONNX Runtime LoRA adapters for the run, each checked against the model's overridable inputs first
+ * ({@link ActiveAdapters}).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a model once in ONNX Runtime and write its outputs as .pb and .npy files.")
@@ -54,6 +58,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Intra-op threads (0 = ONNX Runtime's default).")
     int threads;
 
+    @Option(names = "--lora-adapter", paramLabel = "FILE.onnx_adapter",
+            description = "An ONNX Runtime LoRA adapter to activate for the run (a hot-swap graph from 'ortune "
+                    + "adapters attach --hot-swap'); repeat to activate several.")
+    List<Path> loraAdapters = new ArrayList<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -72,7 +81,9 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Tensor> outputs;
         try (InferenceSession session = open(options.build())) {
             checkInputs(session.inputs(), feeds);
-            outputs = session.run(feeds);
+            try (ActiveAdapters adapters = ActiveAdapters.load(session, loraAdapters)) {
+                outputs = session.run(feeds, adapters.runOptions());
+            }
         }
         Files.createDirectories(outputDir);
         for (Map.Entry<String, Tensor> e : outputs.entrySet()) {

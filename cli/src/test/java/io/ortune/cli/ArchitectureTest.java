@@ -27,6 +27,7 @@ class ArchitectureTest {
     private static final String BENCH = "io.ortune.bench..";
     private static final String PIPELINE = "io.ortune.pipeline..";
     private static final String CLI = "io.ortune.cli..";
+    private static final String TENSORRT = "io.ortune.tensorrt..";
 
     private static JavaClasses classes;
 
@@ -43,7 +44,7 @@ class ArchitectureTest {
     @Test
     void everyModuleIsImported() {
         for (String p : new String[] {"io.ortune.graph", "io.ortune.runtime", "io.ortune.models", "io.ortune.training",
-                "io.ortune.bench", "io.ortune.cli"}) {
+                "io.ortune.bench", "io.ortune.tensorrt", "io.ortune.cli"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith(p)))
                     .as("main classes of %s on the test class path", p).isTrue();
         }
@@ -82,6 +83,20 @@ class ArchitectureTest {
     @Test
     void benchDoesNotDependOnCli() {
         check(noClasses().that().resideInAPackage(BENCH).should().dependOnClassesThat().resideInAPackage(CLI));
+    }
+
+    /** Engine building stays small: graph + jackson + the TensorRT/CUDA presets, never ONNX Runtime. */
+    @Test
+    void tensorrtDependsOnlyOnGraphAndNeverOnOnnxRuntime() {
+        check(noClasses().that().resideInAPackage(TENSORRT).should().dependOnClassesThat()
+                .resideInAnyPackage(RUNTIME, MODELS, TRAINING, EXPORT, BENCH, CLI, "org.bytedeco.onnxruntime.."));
+    }
+
+    /** The TensorRT/CUDA presets load natives when touched: only the tensorrt module touches them. */
+    @Test
+    void onlyTheTensorrtModuleTouchesTheTensorRtAndCudaPresets() {
+        check(noClasses().that().resideOutsideOfPackage(TENSORRT).should().dependOnClassesThat()
+                .resideInAnyPackage("org.bytedeco.tensorrt..", "org.bytedeco.cuda.."));
     }
 
     @Test

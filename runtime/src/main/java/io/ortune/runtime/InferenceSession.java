@@ -36,6 +36,7 @@ public final class InferenceSession implements AutoCloseable {
     private final String label;
     private final List<ValueInfo> inputs;
     private final List<ValueInfo> outputs;
+    private final List<ValueInfo> overridable;
     private final Map<String, BytePointer> cNames = new HashMap<>();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private OrtSession session;
@@ -47,6 +48,7 @@ public final class InferenceSession implements AutoCloseable {
         try {
             this.inputs = SessionIo.inputs(rt, session, label);
             this.outputs = SessionIo.outputs(rt, session, label);
+            this.overridable = SessionIo.overridableInitializers(rt, session, label);
         } catch (RuntimeException e) {
             rt.api().ReleaseSession(session);
             throw e;
@@ -124,6 +126,15 @@ public final class InferenceSession implements AutoCloseable {
         return outputs;
     }
 
+    /**
+     * The initializers a run may replace (graph inputs with an initializer default): what a {@link LoraAdapter}'s
+     * parameters must match by name, element type and shape. Not part of {@link #inputs()}, which lists the inputs
+     * a run must feed.
+     */
+    public List<ValueInfo> overridableInitializers() {
+        return overridable;
+    }
+
     public List<String> inputNames() {
         return inputs.stream().map(ValueInfo::name).toList();
     }
@@ -149,12 +160,26 @@ public final class InferenceSession implements AutoCloseable {
      * into IR tensors in {@code memory}. Every native value made along the way is released before this returns.
      */
     public Map<String, Tensor> run(Map<String, Tensor> feeds, List<String> outputNames, OutputMemory memory) {
+        return run(feeds, outputNames, memory, null);
+    }
+
+    /** Runs the model with {@code options} (its active LoRA adapters) and returns every output, on the heap. */
+    public Map<String, Tensor> run(Map<String, Tensor> feeds, RunOptions options) {
+        return run(feeds, outputNames(), OutputMemory.HEAP, options);
+    }
+
+    /**
+     * Like {@link #run(Map, List, OutputMemory)}, with per-run {@code options} (null: none). The adapters active in
+     * {@code options} replace the overridable initializers they name for this run only.
+     */
+    public Map<String, Tensor> run(Map<String, Tensor> feeds, List<String> outputNames, OutputMemory memory,
+                                   RunOptions options) {
         LinkedHashMap<String, NativeTensor> natives = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Tensor> e : feeds.entrySet()) {
                 natives.put(e.getKey(), toNative(e.getKey(), e.getValue()));
             }
-            try (NativeOutputs result = runNative(natives, outputNames)) {
+            try (NativeOutputs result = runNative(natives, outputNames, options)) {
                 Map<String, Tensor> out = new LinkedHashMap<>();
                 for (Map.Entry<String, NativeTensor> e : result.asMap().entrySet()) {
                     out.put(e.getKey(), e.getValue().toTensor(e.getKey(), memory));
@@ -181,8 +206,13 @@ public final class InferenceSession implements AutoCloseable {
      * release them. The inputs stay owned by the caller and may be reused.
      */
     public NativeOutputs runNative(Map<String, NativeTensor> feeds, List<String> outputNames) {
+        return runNative(feeds, outputNames, null);
+    }
+
+    /** {@link #runNative(Map, List)} with per-run {@code options} (null: none). */
+    public NativeOutputs runNative(Map<String, NativeTensor> feeds, List<String> outputNames, RunOptions options) {
         List<String> names = outputNames == null || outputNames.isEmpty() ? outputNames() : List.copyOf(outputNames);
-        OrtValue[] values = invoke(feeds, names, null);
+        OrtValue[] values = invoke(feeds, names, null, options);
         LinkedHashMap<String, NativeTensor> out = new LinkedHashMap<>();
         try {
             for (int i = 0; i < values.length; i++) {
@@ -212,11 +242,12 @@ public final class InferenceSession implements AutoCloseable {
         for (int i = 0; i < targets.length; i++) {
             targets[i] = outputs.get(names.get(i));
         }
-        invoke(feeds, names, targets);
+        invoke(feeds, names, targets, null);
     }
 
     /** Calls {@code Run}; returns the output values ONNX Runtime allocated (null where a target was given). */
-    private OrtValue[] invoke(Map<String, NativeTensor> feeds, List<String> outNames, NativeTensor[] targets) {
+    private OrtValue[] invoke(Map<String, NativeTensor> feeds, List<String> outNames, NativeTensor[] targets,
+                              RunOptions options) {
         OrtApi api = rt.api();
         int n = feeds.size();
         int m = outNames.size();
@@ -237,8 +268,10 @@ public final class InferenceSession implements AutoCloseable {
                 outNamesC.put(j, cName(outNames.get(j), temporary));
                 outValues.put(j, targets == null ? null : targets[j].handle());
             }
-            OrtStatus status = api.Run(s, null, inNames, inValues, n, outNamesC, m, outValues);
+            OrtStatus status = api.Run(s, options == null ? null : options.handle(), inNames, inValues, n, outNamesC,
+                    m, outValues);
             Reference.reachabilityFence(feeds);
+            Reference.reachabilityFence(options);
             Reference.reachabilityFence(targets);
             OrtValue[] result = new OrtValue[m];
             for (int j = 0; j < m; j++) {
@@ -252,7 +285,7 @@ public final class InferenceSession implements AutoCloseable {
                     }
                 }
                 throw Statuses.toException(api, status, "running " + label + " (inputs " + feeds.keySet()
-                        + ", outputs " + outNames + ")");
+                        + ", outputs " + outNames + (options == null ? "" : ", " + options) + ")");
             }
             return result;
         } finally {

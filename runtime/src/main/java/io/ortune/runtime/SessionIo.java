@@ -49,6 +49,15 @@ final class SessionIo {
                 (i, out) -> api.SessionGetOutputTypeInfo(s, i, out), "output", what);
     }
 
+    /** The initializers a run may override (graph inputs that have an initializer default). */
+    static List<ValueInfo> overridableInitializers(OrtRuntime rt, OrtSession s, String what) {
+        OrtApi api = rt.api();
+        return describe(rt, names(rt, out -> api.SessionGetOverridableInitializerCount(s, out),
+                (i, out) -> api.SessionGetOverridableInitializerName(s, i, rt.allocator(), out),
+                "overridable initializers of " + what),
+                (i, out) -> api.SessionGetOverridableInitializerTypeInfo(s, i, out), "overridable initializer", what);
+    }
+
     /** All names a pair of count/name getters report, in order. */
     static List<String> names(OrtRuntime rt, CountGetter count, NameGetter name, String what) {
         OrtApi api = rt.api();

@@ -35,13 +35,15 @@ public final class LeakCheckMain {
         long[] dims = {N};
         Map<String, Tensor> feeds = Map.of("a", Tensor.ofFloats("a", dims, a), "b", Tensor.ofFloats("b", dims, b));
         try (InferenceSession s = InferenceSession.fromBytes(TestModels.sumAndProduct(N));
+             InferenceSession hot = InferenceSession.fromBytes(TestModels.addOverridable(N));
              NativeTensor na = NativeTensor.fromTensor(feeds.get("a"));
              NativeTensor nb = NativeTensor.fromTensor(feeds.get("b"))) {
             Map<String, NativeTensor> nativeFeeds = Map.of("a", na, "b", nb);
-            runAll(s, feeds, nativeFeeds, warmup, false);
+            Paths p = new Paths(s, hot, feeds, nativeFeeds, TestModels.loraAdapter("w", b));
+            runAll(p, warmup, false);
             long javacppBefore = Pointer.totalBytes();
             Map<String, Long> before = memoryKb();
-            int right = runAll(s, feeds, nativeFeeds, runs, forget);
+            int right = runAll(p, runs, forget);
             Map<String, Long> after = memoryKb();
             System.out.println("runs=" + runs);
             System.out.println("correct=" + right);
@@ -54,17 +56,28 @@ public final class LeakCheckMain {
         }
     }
 
-    /** The IR path (copy in, copy out) and the native path (ORT-allocated outputs), {@code runs} times each. */
-    private static int runAll(InferenceSession s, Map<String, Tensor> feeds, Map<String, NativeTensor> nativeFeeds,
-                              int runs, boolean forget) {
+    /** The sessions, feeds and adapter file the run paths use. */
+    private record Paths(InferenceSession s, InferenceSession hot, Map<String, Tensor> feeds,
+                         Map<String, NativeTensor> nativeFeeds, byte[] adapter) { }
+
+    /**
+     * The IR path (copy in, copy out), the native path (ORT-allocated outputs) and the LoRA path (an adapter loaded,
+     * activated for one run of {@code y = x + w} and released), {@code runs} times each.
+     */
+    private static int runAll(Paths p, int runs, boolean forget) {
         int right = 0;
+        Map<String, Tensor> x = Map.of("x", p.feeds().get("a"));
         for (int i = 0; i < runs; i++) {
-            Map<String, Tensor> out = s.run(feeds);
+            Map<String, Tensor> out = p.s().run(p.feeds());
             right += out.get("sum").toFloats()[N - 1] == N ? 1 : 0;
-            NativeOutputs no = s.runNative(nativeFeeds, List.of("prod"));
+            NativeOutputs no = p.s().runNative(p.nativeFeeds(), List.of("prod"));
             right += no.get("prod").buffer().getFloat(4 * (N - 1)) == N - 1 ? 1 : 0;
             if (!forget) {
                 no.close();
+            }
+            try (LoraAdapter a = LoraAdapter.fromBytes(p.adapter(), "leak");
+                 RunOptions o = RunOptions.create().activate(a)) {
+                right += p.hot().run(x, o).get("y").toFloats()[N - 1] == N ? 1 : 0; // w = 1 from the adapter
             }
         }
         return right;

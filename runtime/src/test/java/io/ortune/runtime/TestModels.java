@@ -82,6 +82,53 @@ final class TestModels {
         return bytes(model(g));
     }
 
+    /** {@code y = x + w}, float [n], {@code w} a graph input with the initializer default 1, 2, ..., n. */
+    static byte[] addOverridable(int n) {
+        Graph g = new Graph("add_w");
+        Value x = g.addInput("x", ValueType.tensor(DataType.FLOAT, n));
+        float[] d = new float[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = i + 1;
+        }
+        Value w = g.addInitializer(Tensor.ofFloats("w", new long[] {n}, d));
+        g.addInput(w);
+        output(g, g.addNode("add", "", "Add", List.of(x, w), List.of("y"), List.of()),
+                ValueType.tensor(DataType.FLOAT, n));
+        return bytes(model(g));
+    }
+
+    /**
+     * An ONNX Runtime LoRA adapter file (flatbuffer {@code TORT}, {@code adapter_schema.fbs}) with one float
+     * parameter {@code name} [v.length], written by hand here, independent of the export module's writer.
+     */
+    static byte[] loraAdapter(String name, float... v) {
+        com.google.flatbuffers.FlatBufferBuilder b = new com.google.flatbuffers.FlatBufferBuilder(256 + 4 * v.length);
+        java.nio.ByteBuffer raw = b.createUnintializedVector(1, 4 * v.length, 8);
+        java.nio.ByteBuffer le = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) {
+            le.putFloat(f);
+        }
+        raw.put(le.flip());
+        int data = b.endVector();
+        b.startVector(8, 1, 8);
+        b.addLong(v.length);
+        int dims = b.endVector();
+        int n = b.createString(name);
+        b.startTable(4);
+        b.addOffset(0, n, 0);          // Parameter.name
+        b.addOffset(1, dims, 0);       // Parameter.dims
+        b.addInt(2, 1, 0);             // Parameter.data_type: FLOAT
+        b.addOffset(3, data, 0);       // Parameter.raw_data
+        int param = b.endTable();
+        int params = b.createVectorOfTables(new int[] {param});
+        b.startTable(4);
+        b.addInt(0, 1, 0);             // Adapter.format_version
+        b.addInt(1, 1, 0);             // Adapter.adapter_version
+        b.addOffset(3, params, 0);     // Adapter.parameters
+        b.finish(b.endTable(), "TORT");
+        return b.sizedByteArray();
+    }
+
     private static void output(Graph g, Node n, ValueType type) {
         Value v = n.output();
         v.setType(type);
