@@ -65,7 +65,7 @@ final class DeployChecks {
     private static void compile(StageCheck.Issues issues, CompileSection comp, QuantizeSection q) {
         String p = comp.precisionOr();
         if (!CompileSection.PRECISIONS.contains(p)) {
-            issues.add("compile.precision", "'" + p + "': use fp32, fp16 or int8");
+            issues.add("compile.precision", "'" + p + "': use fp32, fp16, bf16 or int8");
         } else if (p.equals("int8") && (q == null || !q.modesOr().contains("int8"))) {
             issues.add("compile.precision", "int8 needs a model with explicit Q/DQ nodes (TensorRT 10+ builds int8 "
                     + "from Q/DQ only): add quantize: {mode: int8}" + (q == null ? "" : " (modes "
@@ -77,6 +77,9 @@ final class DeployChecks {
                 issues.add("compile.profiles." + i, "'" + profiles.get(i) + "': write min,opt,max shapes as "
                         + "BATCHxSEQ, e.g. \"1x16,8x128,32x256\"");
             }
+        }
+        if (profiles.size() > 1) {
+            issues.add("compile.profiles", "one profile per engine (min,opt,max), got " + profiles.size());
         }
         TrainChecks.positive(issues, "compile.workspace-mb", comp.workspaceMb());
     }
