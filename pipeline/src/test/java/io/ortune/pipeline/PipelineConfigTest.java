@@ -35,7 +35,8 @@ class PipelineConfigTest {
         for (String name : Pipeline.BUNDLED) {
             PipelineConfig c = PipelineConfig.bundled(name, TestPipelines.root());
             assertThat(c.stages()).as(name).containsExactly(StageName.BASE, StageName.INJECT, StageName.TRAIN,
-                    StageName.EVALUATE, StageName.MERGE, StageName.QUANTIZE, StageName.BENCH, StageName.REPORT);
+                    StageName.EVALUATE, StageName.MERGE, StageName.QUANTIZE, StageName.COMPILE, StageName.BENCH,
+                    StageName.REPORT);
             assertThat(c.file().train().qlora()).as(name + " trains QLoRA").isTrue();
         }
         assertThat(PipelineConfig.bundled("minilm-reward", TestPipelines.root()).file().train().objectiveOr())
