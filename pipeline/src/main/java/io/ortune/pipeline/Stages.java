@@ -42,7 +42,8 @@ final class Stages {
         }
         if (!missing.isEmpty()) {
             StageName first = c.stages().stream().filter(UNWIRED::containsKey).findFirst().orElseThrow();
-            StageName last = out.get(out.size() - 1).name();
+            StageName last = out.stream().map(Stage::name).filter(n -> n.compareTo(first) < 0)
+                    .reduce((a, b) -> b).orElseThrow();
             throw new PipelineException(first, c.source() + " enables stages this build cannot run yet: "
                     + String.join(", ", missing) + ". Nothing was run. Run the stages before them with --to "
                     + last.key() + " (Pipeline.Options.to), or remove those sections.", null);
