@@ -60,6 +60,51 @@ public final class Merges {
                 found.refused(), max, "fold"));
     }
 
+    /**
+     * Combines the adapters {@code o} names on their task vectors (each at gate 1, weighted by {@code o.weights()})
+     * and folds the result into the weights of a copy of {@code model}; those adapters are removed, others stay.
+     *
+     * @throws MergeException when an adapter is missing or cannot be folded (the reason), or the options do not fit
+     */
+    public static MergeResult combine(Model model, CombineOptions o) {
+        requireAdapters(model);
+        Model m = GraphCopier.copy(model);
+        Combiner.Sources s = Combiner.sources(m, o);
+        Map<String, List<TaskDelta>> byModule = new LinkedHashMap<>();
+        Combiner.combine(s, o).forEach((module, d) -> byModule.put(module, List.of(d)));
+        double max = Unload.apply(m.graph(), s.sites(), byModule);
+        Unload.remove(m, s.joins(), s.adapters());
+        return new MergeResult(m, new MergeReport(o.adapters(), List.copyOf(byModule.keySet()), Map.of(), max,
+                o.describe()));
+    }
+
+    /**
+     * The combination as one new LoRA adapter {@code adapterName} on a copy of {@code model} with the sources unloaded
+     * (not folded): per module the SVD of the combined ΔW at {@code o.svdRank()} (0: the largest source rank), or
+     * for {@code cat} the stacked factors (exact). Extract it with
+     * {@link io.ortune.export.adapter.PeftAdapters#extractTo}, or use {@link #writeAdapter}.
+     */
+    public static MergeResult toAdapter(Model model, CombineOptions o, String adapterName) {
+        requireAdapters(model);
+        Model m = GraphCopier.copy(model);
+        return CombinedAdapter.build(m, Combiner.sources(m, o), o, adapterName);
+    }
+
+    /**
+     * {@link #toAdapter} written as a PEFT folder into {@code dir} (checked and atomic: nothing is written when a
+     * check fails).
+     */
+    public static MergeResult writeAdapter(Model model, CombineOptions o, java.nio.file.Path dir)
+            throws java.io.IOException {
+        String name = "combined";
+        while (PeftMetadata.adapter(model, name).isPresent()) {
+            name = name + "_";
+        }
+        MergeResult r = toAdapter(model, o, name);
+        io.ortune.export.adapter.PeftAdapters.extractTo(r.model(), name, dir);
+        return r;
+    }
+
     static void requireAdapters(Model model) {
         if (PeftMetadata.adapters(model).isEmpty()) {
             throw new MergeException("model '" + model.graph().name() + "' records no adapter (no "
