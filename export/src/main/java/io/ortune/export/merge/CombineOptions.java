@@ -42,6 +42,10 @@ public record CombineOptions(Combination combination, List<String> adapters, Lis
         if (svdRank < 0) {
             throw new MergeException("--svd-rank must be positive, got " + svdRank);
         }
+    }
+
+    /** Checks what only a complete set of options can show (called before a combination runs). */
+    void requireComplete() {
         if (combination == Combination.SVD && svdRank == 0) {
             throw new MergeException("--combination svd needs --svd-rank R (the rank to truncate to)");
         }

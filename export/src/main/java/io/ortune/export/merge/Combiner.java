@@ -33,6 +33,7 @@ final class Combiner {
     }
 
     static Sources sources(Model m, CombineOptions o) {
+        o.requireComplete();
         AdapterJoins.Located found = AdapterJoins.locate(m);
         List<AdapterInfo> adapters = new ArrayList<>();
         for (String name : o.adapters()) {
