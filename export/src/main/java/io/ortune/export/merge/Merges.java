@@ -2,6 +2,7 @@ package io.ortune.export.merge;
 
 import io.ortune.graph.analysis.GraphCopier;
 import io.ortune.graph.ir.Model;
+import io.ortune.graph.peft.AdapterForms;
 import io.ortune.graph.peft.AdapterInfo;
 import io.ortune.graph.peft.LinearSite;
 import io.ortune.graph.peft.PeftMetadata;
@@ -24,6 +25,8 @@ import java.util.Set;
  *         List.of(0.7, 0.3)).withDensity(0.5));
  * }</pre>
  *
+ * A QLoRA model (NF4 {@code MatMulBnb4} layers) is dequantized first and folded into exactly the weights it was
+ * trained against; {@link #mergeAndUnload(Model, Model)} folds into the original float base instead.
  * LoRA, rsLoRA, DoRA and IA3 fold exactly (linear algebra); bottleneck adapters (a nonlinearity between two
  * projections) and prompt/prefix tuning (extra positions, not weights) are reported as refused and stay in the graph.
  * The merged model is shaped like the base: the adapter nodes, tensors, gates and metadata are gone, and the folded
@@ -42,7 +45,7 @@ public final class Merges {
      */
     public static MergeResult mergeAndUnload(Model model) {
         requireAdapters(model);
-        Model m = GraphCopier.copy(model);
+        Model m = Nf4Dequantize.isNf4(model) ? Nf4Dequantize.dequantize(model) : GraphCopier.copy(model);
         AdapterJoins.Located found = AdapterJoins.locate(m);
         Map<String, List<TaskDelta>> byModule = new LinkedHashMap<>();
         Map<String, LinearSite> sites = new LinkedHashMap<>();
@@ -61,6 +64,21 @@ public final class Merges {
     }
 
     /**
+     * QLoRA merged into the original full-precision base instead of the dequantized NF4 weights it was trained
+     * against: {@code qlora}'s adapters carried onto {@code fpBase} (same modules, ranks, values), then folded. The
+     * difference to {@link #mergeAndUnload(Model)} of {@code qlora} is the known train/inference mismatch of merging
+     * QLoRA adapters; measure it with {@link OutputDifference#of}.
+     *
+     * @throws MergeException when {@code fpBase} is not the float model {@code qlora} was quantized from (a shared
+     *                        tensor or an NF4 weight with other dims, or missing)
+     */
+    public static MergeResult mergeAndUnload(Model qlora, Model fpBase) {
+        requireAdapters(qlora);
+        QloraBase.requireBaseOf(qlora, fpBase);
+        return mergeAndUnload(AdapterForms.transfer(qlora, fpBase));
+    }
+
+    /**
      * Combines the adapters {@code o} names on their task vectors (each at gate 1, weighted by {@code o.weights()})
      * and folds the result into the weights of a copy of {@code model}; those adapters are removed, others stay.
      *
@@ -68,7 +86,7 @@ public final class Merges {
      */
     public static MergeResult combine(Model model, CombineOptions o) {
         requireAdapters(model);
-        Model m = GraphCopier.copy(model);
+        Model m = Nf4Dequantize.isNf4(model) ? Nf4Dequantize.dequantize(model) : GraphCopier.copy(model);
         Combiner.Sources s = Combiner.sources(m, o);
         Map<String, List<TaskDelta>> byModule = new LinkedHashMap<>();
         Combiner.combine(s, o).forEach((module, d) -> byModule.put(module, List.of(d)));
@@ -86,7 +104,7 @@ public final class Merges {
      */
     public static MergeResult toAdapter(Model model, CombineOptions o, String adapterName) {
         requireAdapters(model);
-        Model m = GraphCopier.copy(model);
+        Model m = Nf4Dequantize.isNf4(model) ? Nf4Dequantize.dequantize(model) : GraphCopier.copy(model);
         return CombinedAdapter.build(m, Combiner.sources(m, o), o, adapterName);
     }
 
