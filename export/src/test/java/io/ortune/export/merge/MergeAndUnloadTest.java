@@ -45,7 +45,11 @@ class MergeAndUnloadTest {
                 .isNotEqualTo(unmerged.toFloats());
         assertThat(r.report().maxAbsDelta()).isPositive();
         assertThat(r.report().refused()).isEmpty();
-        return Fixtures.assertClose("merged vs unmerged", merged, unmerged, Fixtures.ATOL, Fixtures.RTOL);
+        double err = Fixtures.assertClose("merged vs unmerged", merged, unmerged, Fixtures.ATOL, Fixtures.RTOL);
+        System.out.printf(java.util.Locale.ROOT, "merge %s %s on %s: max |merged - unmerged| = %.2g, max |dW| = %.3g%n",
+                r.report().folded(), PeftMetadata.adapters(adapted).stream().map(a -> a.method().cliName()).toList(),
+                base.graph().name(), err, r.report().maxAbsDelta());
+        return err;
     }
 
     @Test
