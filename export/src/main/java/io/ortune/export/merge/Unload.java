@@ -38,12 +38,15 @@ final class Unload {
         for (AdapterInfo a : adapters) {
             owned.addAll(AdapterJoins.ownedTensors(m, a));
         }
+        DeadCodeElimination.run(g);
         for (Value in : List.copyOf(g.inputs())) {
             if (owned.contains(in.name()) && in.uses().isEmpty()) {
                 g.removeInput(in);
+                if (g.initializer(in.name()) == in) {
+                    g.removeInitializer(in);
+                }
             }
         }
-        DeadCodeElimination.run(g);
         TopologicalSort.sort(g);
         forget(m, adapters, owned);
     }

@@ -16,6 +16,7 @@ import io.ortune.graph.peft.LoraPass;
 import io.ortune.graph.peft.PeftMetadata;
 import io.ortune.graph.peft.PrefixTuningConfig;
 import io.ortune.graph.peft.PrefixTuningPass;
+import io.ortune.graph.peft.StripTrainingOnlyPass;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,6 +64,19 @@ class MergeAndUnloadTest {
     }
 
     @Test
+    void loraWithTrainingOnlyDropoutFoldsAndEqualsTheStrippedModel() {
+        Model base = Fixtures.decoder("llama-tiny-gqa");
+        Model adapted = Fixtures.trained(new LoraPass(LoraConfig.of("q_proj,v_proj").withR(2).withDropout(0.1))
+                .inject(base).model(), "default", 6);
+        MergeResult r = Merges.mergeAndUnload(adapted);
+        Fixtures.assertShapedLikeBase(r.model(), base);
+        Map<String, Tensor> feeds = Fixtures.feeds(false);
+        Fixtures.assertClose("merged vs unmerged inference form", Fixtures.run(r.model(), feeds, "logits"),
+                Fixtures.run(new StripTrainingOnlyPass().run(adapted).model(), feeds, "logits"), Fixtures.ATOL,
+                Fixtures.RTOL);
+    }
+
+    @Test
     void doraOnLlamaFolds() {
         Model base = Fixtures.decoder("llama-tiny-gqa");
         Model adapted = Fixtures.trained(new LoraPass(LoraConfig.of("all-linear").withR(4).withAlpha(16)
@@ -85,7 +99,8 @@ class MergeAndUnloadTest {
                 .withAdapterName("a")).inject(base).model(), "a", 1);
         Model two = Fixtures.trained(new LoraPass(LoraConfig.of("c_attn").withR(3).withAlpha(3).withDora(true)
                 .withAdapterName("b")).inject(one).model(), "b", 2);
-        Model mixed = AdapterSwitch.weighted(two, Map.of("a", 0.7, "b", -0.4));
+        Model mixed = AdapterSwitch.withRuntimeGates(AdapterSwitch.weighted(two, Map.of("a", 0.7, "b", -0.4)));
+        assertThat(mixed.graph().inputs()).anyMatch(v -> v.name().equals("lora_gate.a"));
         mergedEqualsUnmerged(base, mixed, Fixtures.feeds(false), "logits");
         assertThat(Merges.mergeAndUnload(mixed).report().folded()).containsExactly("a", "b");
     }
