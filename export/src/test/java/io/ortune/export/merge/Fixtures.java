@@ -54,9 +54,21 @@ final class Fixtures {
         }
     }
 
-    /** all-MiniLM-L6-v2 from the langchain4j jar, lifted to opset 13. */
-    static Model miniLm(Path tmp) throws IOException {
-        Path file = tmp.resolve("all-minilm-l6-v2.onnx");
+    private static Model miniLm;
+
+    /** all-MiniLM-L6-v2 from the langchain4j jar, lifted to opset 13 (read once; callers must not change it). */
+    static synchronized Model miniLm() throws IOException {
+        if (miniLm == null) {
+            Path dir = root().resolve("export/target/merge-fixtures");
+            Files.createDirectories(dir);
+            miniLm = readMiniLm(dir);
+        }
+        return miniLm;
+    }
+
+    /** Copied out of the jar under target/ (not a per-test folder: the IR may read the file lazily). */
+    private static Model readMiniLm(Path dir) throws IOException {
+        Path file = dir.resolve("all-minilm-l6-v2.onnx");
         if (!Files.exists(file)) {
             try (InputStream in = Fixtures.class.getResourceAsStream("/all-minilm-l6-v2.onnx")) {
                 assertThat(in).as("all-minilm-l6-v2.onnx on the test classpath").isNotNull();

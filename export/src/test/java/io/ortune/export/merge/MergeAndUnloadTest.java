@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link Merges#mergeAndUnload}: every foldable method merged equals the unmerged adapter model in ONNX Runtime within
@@ -32,9 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * base; what cannot fold is refused with the reason and stays.
  */
 class MergeAndUnloadTest {
-
-    @TempDir
-    Path tmp;
 
     private static double mergedEqualsUnmerged(Model base, Model adapted, Map<String, Tensor> feeds, String out) {
         MergeResult r = Merges.mergeAndUnload(adapted);
@@ -115,7 +111,7 @@ class MergeAndUnloadTest {
 
     @Test
     void peftGoldenAdapterOnForeignMiniLmFolds() throws IOException {
-        Model base = Fixtures.miniLm(tmp);
+        Model base = Fixtures.miniLm();
         Path dir = Fixtures.root().resolve("export/src/test/resources/golden/peft/minilm-lora");
         Model adapted = PeftAdapters.attach(base, dir, "default").model();
         mergedEqualsUnmerged(base, adapted, Fixtures.feeds(true), "last_hidden_state");
@@ -123,7 +119,7 @@ class MergeAndUnloadTest {
 
     @Test
     void ia3OnForeignMiniLmFolds() throws IOException {
-        Model base = Fixtures.miniLm(tmp);
+        Model base = Fixtures.miniLm();
         Model adapted = Fixtures.trained(new Ia3Pass(new Ia3Config("default", "key,value,output.dense",
                 "output.dense", null)).inject(base).model(), "default", 8);
         mergedEqualsUnmerged(base, adapted, Fixtures.feeds(true), "last_hidden_state");
