@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
             TrainCommand.class,
             InjectCommand.class,
             AdaptersCommand.class,
+            MergeCommand.class,
             QuantizeCommand.class,
             CompileCommand.class,
             DemoCommand.class,
