@@ -33,7 +33,7 @@ public final class BenchRunner {
         for (Path model : plan.models()) {
             double load = MachineDescription.loadAverage1();
             boolean busy = load > plan.busyLoad();
-            String label = model.getFileName().toString();
+            String label = label(plan.models(), model);
             String precision = Precision.detect(model);
             log.printf(Locale.ROOT, "%s (%s): load average %.2f before%s%n", label, precision, load,
                     busy ? " -- BUSY machine, figures flagged" : "");
@@ -109,6 +109,13 @@ public final class BenchRunner {
                     backend.name(), b, s, lat.p50(), lat.p99(), 100 * lat.cv(), lat.n(), t.warmupRuns());
             return r;
         }
+    }
+
+    /** The model's file name, or its path as given when another model of the plan has the same file name. */
+    static String label(List<Path> models, Path model) {
+        String name = model.getFileName().toString();
+        long same = models.stream().filter(m -> m.getFileName().toString().equals(name)).count();
+        return same > 1 ? model.toString() : name;
     }
 
     /** The vocabulary size from a {@code logits} output's last dimension, else 2 (ids 0 and 1 are always valid). */
