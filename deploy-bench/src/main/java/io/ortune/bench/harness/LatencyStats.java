@@ -52,6 +52,20 @@ public record LatencyStats(int n, double min, double mean, double p50, double p9
                 mean == 0 ? 0 : sd / mean);
     }
 
+    /**
+     * The classic median (the mean of the middle two of an even count), which {@code bench-generate} and
+     * {@code bench-train} report; the harness's {@link #p50} is the nearest-rank one.
+     */
+    public static double median(double[] samples) {
+        if (samples.length == 0) {
+            throw new IllegalArgumentException("no samples to summarize");
+        }
+        double[] a = samples.clone();
+        Arrays.sort(a);
+        int n = a.length;
+        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+    }
+
     /** The nearest-rank {@code p}-th percentile of ascending {@code sorted}. */
     static double rank(double[] sorted, double p) {
         int r = (int) Math.ceil(p / 100.0 * sorted.length);

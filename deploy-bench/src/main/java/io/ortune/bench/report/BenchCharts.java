@@ -46,7 +46,7 @@ final class BenchCharts {
         charts.add(bars("throughput", "Throughput (rows/s = batch / mean latency)", "rows/s", ok, who,
                 BenchResult::throughputPerS));
         if (ok.stream().map(BenchResult::precision).distinct().count() > 1) {
-            charts.add(bars("precision", "p50 latency by precision (fp32 vs int8 vs int4 …)", "ms", ok,
+            charts.add(bars("precision", "p50 latency by precision", "ms", ok,
                     r -> r.precision() + ": " + who.apply(r), r -> r.latencyMs().p50()));
         }
         List<BenchResult> gen = ok.stream().filter(r -> r.generation() != null).toList();

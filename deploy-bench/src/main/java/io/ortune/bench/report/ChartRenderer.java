@@ -3,7 +3,7 @@ package io.ortune.bench.report;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -39,17 +39,17 @@ final class ChartRenderer {
         return png(id, title, c);
     }
 
-    /** A line chart with markers; {@code logX} draws the x axis on a log scale (batch sizes, lengths). */
-    static Chart lines(String id, String title, String xLabel, String yLabel, XYSeriesCollection data, boolean logX) {
+    /** A line chart with markers; {@code integerX} ticks the x axis at whole numbers (batch sizes, lengths). */
+    static Chart lines(String id, String title, String xLabel, String yLabel, XYSeriesCollection data, boolean integerX) {
         JFreeChart c = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true,
                 false, false);
         XYPlot p = c.getXYPlot();
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         p.setRenderer(r);
-        if (logX) {
-            LogAxis axis = new LogAxis(xLabel);
-            axis.setBase(2);
-            axis.setSmallestValue(0.5);
+        if (integerX) {
+            NumberAxis axis = new NumberAxis(xLabel);
+            axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            axis.setAutoRangeIncludesZero(false);
             p.setDomainAxis(axis);
         }
         style(c);

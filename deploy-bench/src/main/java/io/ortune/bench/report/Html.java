@@ -59,7 +59,7 @@ final class Html {
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape(title)
                 + "</title>\n<style>\nbody{font-family:sans-serif;margin:2em;max-width:1100px;color:#222}"
                 + "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:3px 8px;"
-                + "text-align:right}th{background:#eee}td:first-child{text-align:left}"
+                + "text-align:right}th{background:#eee}td:first-child{text-align:left}td{max-width:22em;word-wrap:break-word}"
                 + "figure{margin:1em 0}.warnings li{color:#a40}\n</style>\n</head>\n<body>\n" + body
                 + "</body>\n</html>\n";
     }

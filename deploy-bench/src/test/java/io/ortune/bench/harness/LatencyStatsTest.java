@@ -88,6 +88,13 @@ class LatencyStatsTest {
     }
 
     @Test
+    void classicMedianAveragesTheMiddleTwo() {
+        assertThat(LatencyStats.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
+        assertThat(LatencyStats.median(new double[] {5, 1, 3})).isEqualTo(3);
+        assertThat(LatencyStats.of(new double[] {4, 1, 3, 2}).p50()).isEqualTo(2);
+    }
+
+    @Test
     void refusesNoSamplesAndNonFiniteOnes() {
         assertThatThrownBy(() -> LatencyStats.of(new double[0])).hasMessageContaining("no samples");
         assertThatThrownBy(() -> LatencyStats.of(new double[] {1, Double.NaN}))
