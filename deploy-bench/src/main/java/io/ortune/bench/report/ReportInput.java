@@ -45,7 +45,7 @@ sealed interface ReportInput {
      */
     record JsonReport(Path source, String kind, Map<String, String> scalars) implements ReportInput {
         public JsonReport {
-            scalars = Map.copyOf(scalars);
+            scalars = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(scalars));
         }
     }
 }

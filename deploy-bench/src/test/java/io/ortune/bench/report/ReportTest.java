@@ -70,6 +70,9 @@ class ReportTest {
                 "<td>config.blockSize</td><td>64</td>", "<td>tensors</td><td>2 entries</td>")) {
             assertThat(page.contains(want)).as("page contains %s", want).isTrue();
         }
+        int blockSize = page.indexOf("<td>config.blockSize</td>");
+        assertThat(blockSize).as("file order kept").isLessThan(page.indexOf("<td>quantizedWeights</td>"));
+        assertThat(page.indexOf("<td>tensors</td>")).isGreaterThan(blockSize);
         String md = Files.readString(w.markdown());
         assertThat(w.markdown()).isEqualTo(dir.resolve("out/report.md"));
         assertThat(md).contains("| int8.onnx | cpu | int8 | 1 | 128 | ok |").contains("## Training run")
