@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
             GenerateCommand.class,
             BenchGenerateCommand.class,
             BenchTrainCommand.class,
+            BenchCommand.class,
+            ReportCommand.class,
             TrainCommand.class,
             InjectCommand.class,
             AdaptersCommand.class,
