@@ -1,5 +1,6 @@
 package io.ortune.bench;
 
+import io.ortune.bench.harness.LatencyStats;
 import io.ortune.models.generate.GenerationConfig;
 import io.ortune.models.generate.GenerationResult;
 import io.ortune.models.generate.Generator;
@@ -68,12 +69,10 @@ final class OrtGenerationBench {
     }
 
     static double median(List<Double> xs) {
-        double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = a.length;
-        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+        return LatencyStats.median(xs.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static double min(List<Double> xs) {
-        return xs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        return LatencyStats.of(xs.stream().mapToDouble(Double::doubleValue).toArray()).min();
     }
 }

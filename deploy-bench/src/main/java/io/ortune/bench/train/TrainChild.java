@@ -151,9 +151,6 @@ public final class TrainChild {
     }
 
     static double median(double[] xs) {
-        double[] a = xs.clone();
-        Arrays.sort(a);
-        int n = a.length;
-        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+        return io.ortune.bench.harness.LatencyStats.median(xs);
     }
 }
