@@ -38,7 +38,7 @@ class PipelineCommandTest {
         Path out = dir.resolve("out");
         CliRun r = CliRun.of("pipeline", "--bundled", "stories260k-decoder", "--dir", out.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("cannot run yet: merge").contains("Nothing was run");
+        assertThat(r.err()).contains("cannot run yet: quantize").contains("Nothing was run");
         assertThat(out).doesNotExist();
     }
 

@@ -4,6 +4,7 @@ import io.ortune.pipeline.stage.BaseStage;
 import io.ortune.pipeline.stage.CompileStage;
 import io.ortune.pipeline.stage.EvaluateStage;
 import io.ortune.pipeline.stage.InjectStage;
+import io.ortune.pipeline.stage.MergeStage;
 import io.ortune.pipeline.stage.TrainStage;
 
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ final class Stages {
 
     /** What each stage that is not wired yet will call. */
     static final Map<StageName, String> UNWIRED = new EnumMap<>(Map.of(
-            StageName.MERGE, "io.ortune.export.merge.Merges.mergeAndUnload",
             StageName.QUANTIZE, "io.ortune.export.quant.Quantizer",
             StageName.BENCH, "io.ortune.bench.harness.BenchRunner",
             StageName.REPORT, "io.ortune.bench.report.Report.assemble"));
@@ -36,6 +36,7 @@ final class Stages {
                 case INJECT -> out.add(new InjectStage(c));
                 case TRAIN -> out.add(new TrainStage(c));
                 case EVALUATE -> out.add(new EvaluateStage(c));
+                case MERGE -> out.add(new MergeStage(c));
                 case COMPILE -> out.add(new CompileStage(c));
                 default -> missing.add(s.key() + " (" + UNWIRED.get(s) + ")");
             }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bundled default (all-MiniLM-L6-v2 QLoRA reward model) shortened to 64 pairs and 8 steps, base → evaluate: the
+ * The bundled default (all-MiniLM-L6-v2 QLoRA reward model) shortened to 64 pairs and 8 steps, base → merge: the
  * evaluate stage's pairwise accuracy, measured on {@code reward_model.onnx} with ONNX Runtime one padded batch of
  * pairs at a time, agrees with the trainer's own final evaluation within one pair (padding may flip a float32
  * near-tie), and the bundled model's import is recorded (opset lift, tokenizer).
@@ -35,7 +35,7 @@ class MiniLmRewardPipelineTest {
                 .replace("max-length: 48", "max-length: 24").replace("eval-fraction: 0.2", "eval-fraction: 0.25");
         assertThat(shortened).contains("examples: 64", "max-steps: 8", "max-length: 24", "eval-fraction: 0.25");
         PipelineConfig c = PipelineConfig.parse(shortened, "minilm (short)", TestPipelines.root())
-                .upTo(StageName.EVALUATE);
+                .upTo(StageName.MERGE);
         Pipeline.Result r = Pipeline.run(c, dir, PipelineListener.NONE);
         StageManifest base = r.stages().get(0);
         assertThat(base.summary().get("opset").asInt()).isEqualTo(13);
@@ -50,5 +50,10 @@ class MiniLmRewardPipelineTest {
                 .isLessThanOrEqualTo(1.0 / 16 + 1e-9);
         assertThat(eval.summary().get("before").asDouble()).isBetween(0.0, 1.0);
         assertThat(eval.summary().get("loss_after").asDouble()).isPositive();
+        // the merged scoring model (NF4 dequantized, LoRA folded) scores held-out pairs as the unmerged QLoRA one,
+        // up to float32 summation order (scores are O(1): atol 1e-3)
+        StageManifest merge = r.stages().get(4);
+        assertThat(merge.summary().get("modules").asInt()).as("query and value of 6 layers").isEqualTo(12);
+        assertThat(merge.summary().get("max_abs_diff").asDouble()).isLessThanOrEqualTo(1e-3);
     }
 }

@@ -117,9 +117,9 @@ class PipelineConfigTest {
         PipelineConfig c = PipelineConfig.bundled("stories260k-decoder", TestPipelines.root());
         Path out = dir.resolve("run");
         assertThatThrownBy(() -> Pipeline.run(c, out, PipelineListener.NONE)).isInstanceOf(PipelineException.class)
-                .hasMessageContaining("enables stages this build cannot run yet: merge")
-                .hasMessageContaining("Nothing was run").hasMessageContaining("--to evaluate")
-                .satisfies(e -> assertThat(((PipelineException) e).stage()).isEqualTo(StageName.MERGE));
+                .hasMessageContaining("enables stages this build cannot run yet: quantize")
+                .hasMessageContaining("Nothing was run").hasMessageContaining("--to merge")
+                .satisfies(e -> assertThat(((PipelineException) e).stage()).isEqualTo(StageName.QUANTIZE));
         assertThat(out).doesNotExist();
         assertThat(c.upTo(StageName.EVALUATE).stages()).containsExactly(StageName.BASE, StageName.INJECT,
                 StageName.TRAIN, StageName.EVALUATE);
