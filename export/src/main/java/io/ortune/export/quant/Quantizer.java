@@ -42,8 +42,13 @@ public final class Quantizer {
         return withNotes(QdqPass.apply(m, plan, s), notes);
     }
 
+    /** Dynamic int8 or int4 weight-only: no calibration. */
+    public static QuantResult quantize(Model model, QuantSettings s) {
+        return quantize(model, s, (TokenRows) null);
+    }
+
     /** Static int8 with a plan made earlier (for example read with {@link CalibrationPlan#read}). */
-    public static QuantResult quantize(Model model, QuantSettings s, CalibrationPlan plan) {
+    public static QuantResult applyPlan(Model model, QuantSettings s, CalibrationPlan plan) {
         List<String> notes = new ArrayList<>();
         Model m = upgraded(model, notes);
         return withNotes(QdqPass.apply(m, plan, s), notes);

@@ -144,7 +144,7 @@ class QdqPassTest {
         for (QuantTarget t : QuantTarget.values()) {
             QuantResult r = quantize(QuantSettings.int8().withTarget(t));
             Quality.Decoder q = (Quality.Decoder) QuantQuality.measure(m, r.model(), eval);
-            // measured on this seed: tensorrt KL mean ≈ 1e-4, ort ≈ 1e-4; bound with a wide margin
+            // measured on this seed: KL mean 1.1e-3 (tensorrt), 7.8e-4 (ort), top-1 100%; bounds with margin
             System.out.println("tiny " + t + ": " + q.summary());
             assertThat(q.klMean()).as(t + " " + q.summary()).isLessThan(0.01);
             assertThat(q.top1Agreement()).as(t + " " + q.summary()).isGreaterThanOrEqualTo(0.9);
@@ -158,7 +158,7 @@ class QdqPassTest {
         r.plan().write(file);
         CalibrationPlan back = CalibrationPlan.read(file);
         assertThat(back).isEqualTo(r.plan());
-        QuantResult again = Quantizer.quantize(TinyDecoder.build(7), QuantSettings.int8(), back);
+        QuantResult again = Quantizer.applyPlan(TinyDecoder.build(7), QuantSettings.int8(), back);
         assertThat(OnnxWriter.toBytes(again.model())).isEqualTo(OnnxWriter.toBytes(r.model()));
     }
 
