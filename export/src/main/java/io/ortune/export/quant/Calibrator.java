@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * Measures activation ranges: runs the float model in ONNX Runtime with the activations to observe added as extra
  * graph outputs, and turns what it saw into a {@link CalibrationPlan} by the settings' method (minmax directly;
- * percentile and entropy from a second pass filling a 2048-bin histogram of |x| per activation).
+ * percentile and entropy from a second pass filling a 2048-bin histogram of |x| per activation). The inputs of
+ * attention's activation × activation MatMuls always keep their minmax range (see {@link QdqPlacement#products}).
  */
 public final class Calibrator {
 
@@ -66,7 +67,8 @@ public final class Calibrator {
         for (String n : names) {
             double[] mm = minMax.get(n);
             double amax = Math.max(Math.abs(mm[0]), Math.abs(mm[1]));
-            double threshold = switch (s.method()) {
+            CalibrationMethod method = placement.products().contains(n) ? CalibrationMethod.MINMAX : s.method();
+            double threshold = switch (method) {
                 case MINMAX -> amax;
                 case PERCENTILE -> Math.min(amax, hist.get(n).percentile(s.percentile()));
                 case ENTROPY -> Math.min(amax, hist.get(n).entropyThreshold());

@@ -50,8 +50,9 @@ final class Histogram {
 
     /**
      * TensorRT's entropy calibration: for each candidate threshold bin {@code i ≥ 128}, the reference P is the
-     * first {@code i} bins with everything beyond folded into the last; Q is P merged into 128 levels and spread
-     * back over the bins that were non-zero; the threshold with the smallest KL(P‖Q) wins.
+     * first {@code i} bins with everything beyond folded into the last; Q is the first {@code i} bins without the
+     * fold, merged into 128 levels and spread back over the bins where P is non-zero (so clipping costs KL); the
+     * threshold with the smallest KL(P‖Q) wins.
      */
     double entropyThreshold() {
         double best = Double.POSITIVE_INFINITY;
@@ -82,7 +83,7 @@ final class Histogram {
             double sum = 0;
             int nonZero = 0;
             for (int j = start; j < end; j++) {
-                sum += p[j];
+                sum += counts[j];
                 if (p[j] != 0) {
                     nonZero++;
                 }

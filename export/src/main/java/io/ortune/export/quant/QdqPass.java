@@ -42,10 +42,15 @@ public final class QdqPass {
         checkCovers(p, plan);
         QuantEdits edits = new QuantEdits(g);
         Set<Node> weighted = new HashSet<>();
-        p.weights().forEach(site -> weighted.add(site.node()));
+        Set<Node> residualAdds = new HashSet<>();
+        for (LinearSite site : p.weights()) {
+            weighted.add(site.node());
+            site.output().uses().stream().map(Value.Use::node).filter(n -> n.is("Add")).forEach(residualAdds::add);
+        }
         Map<String, Value> byName = Calibrator.valuesByName(g);
         for (String name : p.activations()) {
-            quantizeActivation(edits, byName.get(name), plan.range(name).orElseThrow(), weighted, s, plan.target());
+            quantizeActivation(edits, byName.get(name), plan.range(name).orElseThrow(), weighted, residualAdds, s,
+                    plan.target());
         }
         List<String> weights = new ArrayList<>();
         Map<Value, Value> done = new IdentityHashMap<>();
@@ -80,7 +85,7 @@ public final class QdqPass {
     }
 
     private static void quantizeActivation(QuantEdits e, Value v, TensorRange r, Set<Node> weighted,
-                                           QuantSettings s, QuantTarget target) {
+                                           Set<Node> residualAdds, QuantSettings s, QuantTarget target) {
         DataType qt = r.dtype().equals("int8") ? DataType.INT8 : DataType.UINT8;
         Value scale = e.floats(v.name() + "_scale", new long[0], r.scale());
         Value zp = e.initializer(v.name() + "_zero_point", qt, new long[0], new byte[] {(byte) r.zeroPoint()});
@@ -89,17 +94,19 @@ public final class QdqPass {
         Value dq = e.node("DequantizeLinear", "", List.of(q, scale, zp), v.name() + "_dequantized", DataType.FLOAT,
                 v.shape());
         for (Value.Use u : uses) {
-            if (readsQuantized(u.node(), weighted, s, target)) {
+            if (readsQuantized(u.node(), weighted, residualAdds, s, target)) {
                 u.node().setInput(u.inputIndex(), dq);
             }
         }
     }
 
-    private static boolean readsQuantized(Node n, Set<Node> weighted, QuantSettings s, QuantTarget target) {
+    private static boolean readsQuantized(Node n, Set<Node> weighted, Set<Node> residualAdds, QuantSettings s,
+                                          QuantTarget target) {
         if (weighted.contains(n)) {
             return true;
         }
-        return target == QuantTarget.TENSORRT && (n.is("MatMul") || n.is("Add")) && !s.excluded(n.name());
+        return target == QuantTarget.TENSORRT && (n.is("MatMul") || residualAdds.contains(n))
+                && !s.excluded(n.name());
     }
 
     private static Value dequantizedWeight(QuantEdits e, LinearSite site) {

@@ -15,13 +15,18 @@ import java.util.Set;
  * Where static int8 puts its Q/DQ pairs, by {@link QuantTarget}'s rules.
  *
  * @param activations names of the float activations to quantize per tensor, in graph order
+ * @param products    those of them read by an activation × activation MatMul (attention's QKᵀ and PV, TensorRT
+ *                    placement): calibrated by minmax whatever the method, since clipping attention probabilities
+ *                    or queries/keys wrecked stories260K (top-1 agreement 43.8% with entropy)
  * @param weights     the linear layers whose weights are quantized per output channel
  * @param skipped     candidates left float, with reasons
  */
-public record QdqPlacement(List<String> activations, List<LinearSite> weights, List<Skipped> skipped) {
+public record QdqPlacement(List<String> activations, Set<String> products, List<LinearSite> weights,
+                           List<Skipped> skipped) {
 
     public QdqPlacement {
         activations = List.copyOf(activations);
+        products = Set.copyOf(products);
         weights = List.copyOf(weights);
         skipped = List.copyOf(skipped);
     }
@@ -31,22 +36,25 @@ public record QdqPlacement(List<String> activations, List<LinearSite> weights, L
         List<LinearSite> weights = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         Set<Node> weighted = new java.util.HashSet<>();
+        Set<Value> linearOutputs = new java.util.HashSet<>();
         for (LinearSite site : usableSites(g, s, skipped, modelLabel)) {
             weights.add(site);
             weighted.add(site.node());
+            linearOutputs.add(site.output());
         }
         Set<String> acts = new LinkedHashSet<>();
+        Set<String> products = new java.util.HashSet<>();
         for (Node n : g.nodes()) {
             boolean linear = n.is("MatMul") || n.is("Gemm");
             if (linear && weighted.contains(n)) {
                 addActivation(acts, n.input(0));
             } else if (linear && s.target() == QuantTarget.TENSORRT && !n.is("Gemm")) {
-                activationProduct(n, s, acts, skipped);
+                activationProduct(n, s, acts, skipped, products);
             } else if (n.is("Add") && s.target() == QuantTarget.TENSORRT) {
-                residualInput(n, s).ifPresent(v -> addActivation(acts, v));
+                residualInput(n, s, linearOutputs).ifPresent(v -> addActivation(acts, v));
             }
         }
-        return new QdqPlacement(new ArrayList<>(acts), weights, skipped);
+        return new QdqPlacement(new ArrayList<>(acts), products, weights, skipped);
     }
 
     /** The linear layers with usable weights, excluded and tied ones recorded; none at all is an error. */
@@ -72,7 +80,8 @@ public record QdqPlacement(List<String> activations, List<LinearSite> weights, L
         return out;
     }
 
-    private static void activationProduct(Node n, QuantSettings s, Set<String> acts, List<Skipped> skipped) {
+    private static void activationProduct(Node n, QuantSettings s, Set<String> acts, List<Skipped> skipped,
+                                          Set<String> products) {
         if (n.inputCount() < 2 || !isActivation(n.input(0)) || !isActivation(n.input(1))) {
             return;
         }
@@ -82,24 +91,25 @@ public record QdqPlacement(List<String> activations, List<LinearSite> weights, L
         }
         addActivation(acts, n.input(0));
         addActivation(acts, n.input(1));
+        products.add(n.input(0).name());
+        products.add(n.input(1).name());
     }
 
-    /** The skip branch of {@code Add(a, b)}: the float activation input that other nodes also read. */
-    private static java.util.Optional<Value> residualInput(Node add, QuantSettings s) {
+    /**
+     * The skip branch of {@code Add(a, b)}: the other input when one input is a quantized linear layer's output
+     * (bias included), the Add TensorRT fuses into that layer's epilogue. Other Adds (masks, rotary embeddings)
+     * stay float.
+     */
+    private static java.util.Optional<Value> residualInput(Node add, QuantSettings s, Set<Value> linearOutputs) {
         if (add.inputCount() != 2 || s.excluded(add.name())) {
             return java.util.Optional.empty();
         }
         Value a = add.input(0);
         Value b = add.input(1);
-        if (!isActivation(a) || !isActivation(b)) {
+        if (!isActivation(a) || !isActivation(b) || linearOutputs.contains(a) == linearOutputs.contains(b)) {
             return java.util.Optional.empty();
         }
-        boolean aShared = a.uses().size() > 1;
-        boolean bShared = b.uses().size() > 1;
-        if (aShared == bShared) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(aShared ? a : b);
+        return java.util.Optional.of(linearOutputs.contains(a) ? b : a);
     }
 
     static boolean isActivation(Value v) {

@@ -41,11 +41,14 @@ public sealed interface Quality permits Quality.Decoder, Quality.Encoder {
      * @param vectors       vectors compared (tokens under the attention mask, or one per row)
      * @param cosineMean    mean cosine similarity of float and quantized vectors
      * @param cosineMin     smallest cosine similarity
+     * @param pooledMean    mean cosine of the rows' mean-pooled vectors (under the attention mask; a
+     *                      sentence-transformers embedding before normalization), NaN for outputs not of rank 3
+     * @param pooledMin     smallest pooled cosine, or NaN
      * @param accuracyFloat task accuracy of the float model on the rows' labels, or NaN without labels
      * @param accuracyQuant task accuracy of the quantized model, or NaN
      */
-    record Encoder(int rows, String output, int vectors, double cosineMean, double cosineMin, double accuracyFloat,
-                   double accuracyQuant) implements Quality {
+    record Encoder(int rows, String output, int vectors, double cosineMean, double cosineMin, double pooledMean,
+                   double pooledMin, double accuracyFloat, double accuracyQuant) implements Quality {
         public double accuracyDelta() {
             return accuracyQuant - accuracyFloat;
         }
@@ -54,8 +57,10 @@ public sealed interface Quality permits Quality.Decoder, Quality.Encoder {
         public String summary() {
             String acc = Double.isNaN(accuracyFloat) ? "" : String.format(java.util.Locale.ROOT,
                     ", accuracy %.4f -> %.4f (%+.4f)", accuracyFloat, accuracyQuant, accuracyDelta());
-            return String.format(java.util.Locale.ROOT, "%s cosine mean %.6f min %.6f (%d vectors, %d rows)%s",
-                    output, cosineMean, cosineMin, vectors, rows, acc);
+            String pooled = Double.isNaN(pooledMean) ? "" : String.format(java.util.Locale.ROOT,
+                    ", mean-pooled cosine mean %.6f min %.6f", pooledMean, pooledMin);
+            return String.format(java.util.Locale.ROOT, "%s cosine mean %.6f min %.6f (%d vectors, %d rows)%s%s",
+                    output, cosineMean, cosineMin, vectors, rows, pooled, acc);
         }
     }
 }

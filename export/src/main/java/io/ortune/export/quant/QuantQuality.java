@@ -107,6 +107,8 @@ public final class QuantQuality {
         double sum = 0;
         double min = Double.POSITIVE_INFINITY;
         int vectors = 0;
+        double pooledSum = 0;
+        double pooledMin = Double.POSITIVE_INFINITY;
         int labelled = 0;
         int rightF = 0;
         int rightQ = 0;
@@ -115,6 +117,8 @@ public final class QuantQuality {
             int width = (int) d[d.length - 1];
             Tensor mask = feeds.get(r).get("attention_mask");
             long[] m = d.length == 3 && mask != null ? mask.toLongsWidening() : null;
+            float[] poolA = new float[width];
+            float[] poolB = new float[width];
             for (int i = 0; i < a.get(r).length / width; i++) {
                 if (m != null && m[i] == 0) {
                     continue;
@@ -123,6 +127,15 @@ public final class QuantQuality {
                 sum += c;
                 min = Math.min(min, c);
                 vectors++;
+                for (int j = 0; j < width; j++) {
+                    poolA[j] += a.get(r)[i * width + j];
+                    poolB[j] += b.get(r)[i * width + j];
+                }
+            }
+            if (d.length == 3) {
+                double c = cosine(poolA, poolB, 0, width);
+                pooledSum += c;
+                pooledMin = Math.min(pooledMin, c);
             }
             if (rows.labels().get(r).isPresent() && d.length == 2) {
                 labelled++;
@@ -133,7 +146,9 @@ public final class QuantQuality {
         }
         double accF = labelled == 0 ? Double.NaN : (double) rightF / labelled;
         double accQ = labelled == 0 ? Double.NaN : (double) rightQ / labelled;
-        return new Quality.Encoder(a.size(), output, vectors, sum / Math.max(vectors, 1), min, accF, accQ);
+        boolean pooled = !dims.isEmpty() && dims.get(0).length == 3;
+        return new Quality.Encoder(a.size(), output, vectors, sum / Math.max(vectors, 1), min,
+                pooled ? pooledSum / a.size() : Double.NaN, pooled ? pooledMin : Double.NaN, accF, accQ);
     }
 
     static double[] logSoftmax(float[] x, int off, int n) {

@@ -112,6 +112,8 @@ public record QuantReport(QuantSettings settings, QuantResult result, long float
             m.put("vectors", e.vectors());
             m.put("cosine_mean", e.cosineMean());
             m.put("cosine_min", e.cosineMin());
+            m.put("pooled_cosine_mean", Double.isNaN(e.pooledMean()) ? null : e.pooledMean());
+            m.put("pooled_cosine_min", Double.isNaN(e.pooledMin()) ? null : e.pooledMin());
             m.put("accuracy_float", Double.isNaN(e.accuracyFloat()) ? null : e.accuracyFloat());
             m.put("accuracy_quantized", Double.isNaN(e.accuracyQuant()) ? null : e.accuracyQuant());
             m.put("accuracy_delta", Double.isNaN(e.accuracyFloat()) ? null : e.accuracyDelta());
