@@ -92,7 +92,8 @@ public record QuantReport(QuantSettings settings, QuantResult result, long float
         }
     }
 
-    private static Map<String, Object> qualityJson(Quality q) {
+    /** The quality as the report's {@code quality} object (snake_case keys). */
+    public static Map<String, Object> qualityJson(Quality q) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (q instanceof Quality.Decoder d) {
             m.put("kind", "decoder");
