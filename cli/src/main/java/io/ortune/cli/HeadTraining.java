@@ -81,7 +81,7 @@ final class HeadTraining {
             }
             int pad = tok == null ? 0 : tok.padId().orElse(tok.eosId().orElse(0));
             TrainResult r;
-            try (TrainProgress progress = TrainProgress.forConsole(out)) {
+            try (TrainProgress progress = TrainProgress.forConsole(out).interruptible(run)) {
                 r = Trainer.train(new TrainRequest(model, train, eval, new Collator(pad), run, cfg, resume != null,
                         objective), progress);
             }

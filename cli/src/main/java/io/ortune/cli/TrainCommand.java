@@ -118,7 +118,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             int pad = tok == null ? 0 : tok.padId().orElse(tok.eosId().orElse(0));
             TrainResult r;
-            try (TrainProgress progress = TrainProgress.forConsole(out)) {
+            try (TrainProgress progress = TrainProgress.forConsole(out).interruptible(run)) {
                 r = Trainer.train(new TrainRequest(model, data.trainRows(), data.evalRows(), new Collator(pad), run,
                         cfg, resume != null), progress);
             }

@@ -16,6 +16,11 @@ import java.util.Locale;
 /**
  * Shows training progress: on a terminal a live bar (steps, loss, tokens/s, ETA), otherwise (output redirected,
  * CI) plain lines at most every {@code every} steps. Evaluations and checkpoints always get a line.
+ *
+ * <p>{@link #interruptible} adds a shutdown hook for Ctrl-C (SIGINT/SIGTERM): it prints the step reached and the
+ * checkpoint a {@code ortune train --resume RUN_DIR} continues from. It saves no checkpoint itself: the training
+ * thread may be inside ONNX Runtime mid-step (the session is not thread-safe), while the last periodic checkpoint
+ * is complete by construction (atomic rename), so naming it is both cheap and safe.
  */
 final class TrainProgress implements TrainingListener, AutoCloseable {
 
@@ -24,6 +29,10 @@ final class TrainProgress implements TrainingListener, AutoCloseable {
     private ProgressBar bar;
     private long every = 1;
     private long total;
+    private volatile long stepReached;
+    private volatile Path lastCheckpoint;
+    private Path run;
+    private Thread hook;
 
     TrainProgress(PrintStream out, boolean terminal) {
         this.out = out;
@@ -35,8 +44,34 @@ final class TrainProgress implements TrainingListener, AutoCloseable {
         return new TrainProgress(out, System.console() != null);
     }
 
+    /** Adds the Ctrl-C hook for a run in {@code runDir} (removed again by {@link #close}); returns this. */
+    TrainProgress interruptible(Path runDir) {
+        run = runDir;
+        hook = new Thread(() -> out.println(interruptMessage()), "ortune-train-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return this;
+    }
+
+    /** What the Ctrl-C hook prints: the step reached and the checkpoint to resume from. */
+    String interruptMessage() {
+        Path ck = lastCheckpoint;
+        if (ck == null) {
+            try {
+                Path pointer = run.resolve(io.ortune.training.trainer.Trainer.CHECKPOINTS).resolve("latest");
+                if (java.nio.file.Files.isRegularFile(pointer)) {
+                    ck = pointer.resolveSibling(java.nio.file.Files.readString(pointer).trim());
+                }
+            } catch (java.io.IOException e) {
+                ck = null;
+            }
+        }
+        return "\ninterrupted at step " + stepReached + (ck == null ? "; no checkpoint was saved yet (a fresh "
+                + "run starts again from step 0)" : "; resume from " + ck + " with: ortune train --resume " + run);
+    }
+
     @Override
     public void onStart(long startStep, long totalSteps, int batchesPerEpoch) {
+        stepReached = startStep;
         total = totalSteps;
         every = Math.max(1, totalSteps / 50);
         out.printf(Locale.ROOT, "training: steps %d..%d, %d micro-batches per epoch%n", startStep + 1, totalSteps,
@@ -50,6 +85,7 @@ final class TrainProgress implements TrainingListener, AutoCloseable {
 
     @Override
     public void onStep(StepMetrics m) {
+        stepReached = m.step();
         if (bar != null) {
             bar.stepTo(m.step());
             bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f  lr %.2e  %.0f tok/s", m.loss(), m.lr(),
@@ -72,6 +108,7 @@ final class TrainProgress implements TrainingListener, AutoCloseable {
 
     @Override
     public void onCheckpoint(long step, Path dir) {
+        lastCheckpoint = dir;
         line("checkpoint @ step " + step + ": " + dir);
     }
 
@@ -89,6 +126,14 @@ final class TrainProgress implements TrainingListener, AutoCloseable {
 
     @Override
     public void close() {
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or ran: nothing to remove
+            }
+            hook = null;
+        }
         if (bar != null) {
             bar.close();
             bar = null;

@@ -109,10 +109,11 @@ public final class Llama2cCheckpoint implements Weights {
                     + "only the legacy format (version 0, as read by run.c) is supported");
         }
         Header header = validate(abs, h);
-        Map<String, Region> regions = new TreeMap<>();
         long expected;
         try {
-            expected = Math.addExact(HEADER_BYTES, Math.multiplyExact(4L, layout(header, regions)));
+            // closed form first: laying out a header claiming 2^31 layers would cost time and memory before the
+            // size check could refuse it (found by Llama2cHeaderFuzzTest)
+            expected = Math.addExact(HEADER_BYTES, Math.multiplyExact(4L, floatCount(header)));
         } catch (ArithmeticException e) {
             throw new CheckpointFormatException(abs, "header " + header + " describes more than 2^63 bytes");
         }
@@ -121,7 +122,25 @@ public final class Llama2cCheckpoint implements Weights {
                     + " but the file has " + size + " bytes (" + (size > expected ? size - expected + " too many"
                     : expected - size + " missing") + ")");
         }
+        Map<String, Region> regions = new TreeMap<>();
+        if (layout(header, regions) != floatCount(header)) {
+            throw new IllegalStateException("llama2.c layout and float count disagree for " + header);
+        }
         return new Llama2cCheckpoint(abs, header, regions);
+    }
+
+    /** Floats after the header: the weights in llama2.c's order, the RoPE tables, an unshared classifier. */
+    private static long floatCount(Header h) {
+        long dim = h.dim();
+        long kv = h.kvDim();
+        long hidden = h.hiddenDim();
+        long perLayer = Math.addExact(Math.addExact(2 * dim, Math.multiplyExact(2 * dim, dim)),
+                Math.addExact(Math.multiplyExact(2 * kv, dim), Math.multiplyExact(3 * hidden, dim)));
+        long embed = Math.multiplyExact((long) h.vocabSize(), dim);
+        long n = Math.addExact(embed, Math.multiplyExact(h.nLayers(), perLayer));
+        n = Math.addExact(n, dim);
+        n = Math.addExact(n, Math.multiplyExact(2L * h.seqLen(), h.headSize() / 2));
+        return h.sharedClassifier() ? n : Math.addExact(n, embed);
     }
 
     private static Header validate(Path file, int[] h) throws CheckpointFormatException {

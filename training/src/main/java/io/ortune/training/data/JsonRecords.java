@@ -82,6 +82,9 @@ final class JsonRecords {
             String what = e.getOriginalMessage();
             throw new DataFormatException(file, line, what != null && what.startsWith("Invalid UTF-8")
                     ? Utf8Lines.NOT_UTF8 + " (" + what + ")" : "not valid JSON: " + what);
+        } catch (java.io.CharConversionException e) {
+            // Jackson guessed UTF-16/32 from the leading bytes and found invalid characters (fuzz finding)
+            throw new DataFormatException(file, 0, Utf8Lines.NOT_UTF8 + " (" + e.getMessage() + ")");
         }
     }
 }

@@ -30,6 +30,7 @@ final class CheckpointDir {
 
     private final Path folder;
     private final int keep;
+    private String pinned;
 
     /** @param keep how many checkpoints to keep, newest first (0 = all) */
     CheckpointDir(Path folder, int keep) {
@@ -39,6 +40,14 @@ final class CheckpointDir {
 
     Path folder() {
         return folder;
+    }
+
+    /**
+     * Keeps {@code checkpoint} (a folder of this directory) out of the rotation until another one is pinned, e.g.
+     * the last checkpoint before a divergence; {@code null} unpins.
+     */
+    void pin(Path checkpoint) {
+        pinned = checkpoint == null ? null : checkpoint.getFileName().toString();
     }
 
     /** Saves the state as step {@code ts.step()}; returns its folder. */
@@ -128,7 +137,7 @@ final class CheckpointDir {
             list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-")).sorted().forEach(names::add);
         }
         for (int i = 0; i < names.size() - keep; i++) {
-            if (!names.get(i).equals(newest)) {
+            if (!names.get(i).equals(newest) && !names.get(i).equals(pinned)) {
                 deleteTree(folder.resolve(names.get(i)));
             }
         }

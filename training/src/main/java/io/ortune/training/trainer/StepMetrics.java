@@ -14,15 +14,27 @@ import java.util.Locale;
  * @param tokens          real tokens in the step
  * @param tokensPerSecond tokens per second of this step
  * @param elapsedSeconds  training time since the start of the run (resumed runs included)
+ * @param lossMean        running mean of the loss before this step ({@code loss_mean}; NaN on the first step)
+ * @param lossSpike       whether this step was a loss spike ({@code loss_spike}, see the trainer's divergence
+ *                        tracking)
  */
 public record StepMetrics(long step, long totalSteps, double epoch, double loss, double lr, double gradNorm,
-                          long tokens, double tokensPerSecond, double elapsedSeconds) {
+                          long tokens, double tokensPerSecond, double elapsedSeconds, double lossMean,
+                          boolean lossSpike) {
+
+    /** A step without divergence tracking figures. */
+    public StepMetrics(long step, long totalSteps, double epoch, double loss, double lr, double gradNorm,
+                       long tokens, double tokensPerSecond, double elapsedSeconds) {
+        this(step, totalSteps, epoch, loss, lr, gradNorm, tokens, tokensPerSecond, elapsedSeconds, Double.NaN,
+                false);
+    }
 
     /** The JSON line (no trailing newline). */
     public String toJsonLine() {
         return String.format(Locale.ROOT, "{\"step\":%d,\"loss\":%s,\"lr\":%s,\"grad_norm\":%s,\"tokens\":%d,"
-                + "\"tokens_per_s\":%.1f,\"elapsed_s\":%.3f,\"epoch\":%.4f}", step, num(loss), num(lr), num(gradNorm),
-                tokens, tokensPerSecond, elapsedSeconds, epoch);
+                + "\"tokens_per_s\":%.1f,\"elapsed_s\":%.3f,\"epoch\":%.4f,\"loss_mean\":%s,\"loss_spike\":%b}", step,
+                num(loss), num(lr), num(gradNorm), tokens, tokensPerSecond, elapsedSeconds, epoch, num(lossMean),
+                lossSpike);
     }
 
     static String num(double v) {

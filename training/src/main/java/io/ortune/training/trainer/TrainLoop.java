@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The step loop of one {@link Trainer#train} call, over an open session. */
 final class TrainLoop {
@@ -37,6 +38,7 @@ final class TrainLoop {
     private final MetricsLog evalLog;
     private final TrainingListener listener;
     private final List<EvalResult> evals = new ArrayList<>();
+    private final DivergenceTracker divergence = DivergenceTracker.defaults();
 
     private long step;
     private long tokensSeen;
@@ -116,6 +118,9 @@ final class TrainLoop {
         bestStep = s.bestStep();
         evalsWithoutImprovement = s.evalsWithoutImprovement();
         lastCheckpoint = checkpoints.latest().orElse(null);
+        if (lastCheckpoint != null) {
+            divergence.checkpointSaved(step, lastCheckpoint);
+        }
         lastSavedStep = step;
         metrics.reset(step);
         evalLog.reset(step);
@@ -145,12 +150,11 @@ final class TrainLoop {
         }
         double loss = weighted / labelled;
         double gradNorm = Math.sqrt(gradSq);
-        String where = lastCheckpoint == null ? null : lastCheckpoint.toString();
-        if (!Double.isFinite(loss)) {
-            throw new NonFiniteLossException(step + 1, "the loss (" + loss + ")", where);
-        }
-        if (!Double.isFinite(gradNorm)) {
-            throw new NonFiniteLossException(step + 1, "the gradient norm (" + gradNorm + ")", where);
+        DivergenceTracker.Verdict verdict = divergence.observe(step + 1, loss, gradNorm);
+        if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
+            String what = !Double.isFinite(loss) ? "the loss (" + loss + ")" : "the gradient norm (" + gradNorm + ")";
+            throw new NonFiniteLossException(step + 1, what, divergence.onset().orElse(null),
+                    divergence.lastGoodCheckpoint(), Optional.ofNullable(lastCheckpoint));
         }
         session.setLearningRate((float) schedule.lr(step));
         float lr = session.learningRate();
@@ -162,7 +166,12 @@ final class TrainLoop {
         double seconds = (System.nanoTime() - t0) / 1e9;
         double epoch = stream.epoch() + (double) stream.index() / stream.size();
         StepMetrics m = new StepMetrics(step, schedule.totalSteps(), epoch, loss, lr, gradNorm, tokens,
-                tokens / seconds, elapsed());
+                tokens / seconds, elapsed(), verdict.runningMean(), verdict.spike());
+        if (verdict.spike() && divergence.onset().map(o -> o.step() == step).orElse(false)) {
+            listener.onMessage(String.format(java.util.Locale.ROOT, "loss spike at step %d: %.6g against a running "
+                    + "mean of %.6g; keeping %s out of the checkpoint rotation", step, loss, verdict.runningMean(),
+                    divergence.lastGoodCheckpoint().map(Path::toString).orElse("(no checkpoint yet)")));
+        }
         metrics.append(m.toJsonLine());
         listener.onStep(m);
         return loss;
@@ -204,7 +213,9 @@ final class TrainLoop {
     }
 
     private void save() throws IOException {
+        checkpoints.pin(divergence.onset().isPresent() ? divergence.lastGoodCheckpoint().orElse(null) : null);
         lastCheckpoint = checkpoints.save(state, trainerState());
+        divergence.checkpointSaved(step, lastCheckpoint);
         lastSavedStep = step;
         listener.onCheckpoint(step, lastCheckpoint);
     }
