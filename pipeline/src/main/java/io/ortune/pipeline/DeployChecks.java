@@ -90,7 +90,9 @@ final class DeployChecks {
             TrainChecks.positive(issues, "bench.batch." + i, batches.get(i));
         }
         TrainChecks.positive(issues, "bench.seq", b.seq());
-        TrainChecks.positive(issues, "bench.runs", b.runs());
+        if (b.runs() != null && b.runs() < 10) {
+            issues.add("bench.runs", "must be >= 10 (percentiles of fewer runs say little), got " + b.runs());
+        }
         if (b.warmup() != null && b.warmup() < 0) {
             issues.add("bench.warmup", "must be >= 0, got " + b.warmup());
         }

@@ -1,17 +1,20 @@
 package io.ortune.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bundled default (all-MiniLM-L6-v2 QLoRA reward model) shortened to 64 pairs and 8 steps, base → merge: the
- * evaluate stage's pairwise accuracy, measured on {@code reward_model.onnx} with ONNX Runtime one padded batch of
+ * The bundled default (all-MiniLM-L6-v2 QLoRA reward model) shortened to 64 pairs and 8 steps, through all nine
+ * stages (compile skipped without a GPU, bench at 10 runs): the evaluate stage's pairwise accuracy, measured on {@code reward_model.onnx} with ONNX Runtime one padded batch of
  * pairs at a time, agrees with the trainer's own final evaluation within one pair (padding may flip a float32
  * near-tie), and the bundled model's import is recorded (opset lift, tokenizer).
  */
@@ -32,10 +35,12 @@ class MiniLmRewardPipelineTest {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String shortened = text.replace("examples: 400", "examples: 64").replace("max-steps: 60", "max-steps: 8")
-                .replace("max-length: 48", "max-length: 24").replace("eval-fraction: 0.2", "eval-fraction: 0.25");
-        assertThat(shortened).contains("examples: 64", "max-steps: 8", "max-length: 24", "eval-fraction: 0.25");
-        PipelineConfig c = PipelineConfig.parse(shortened, "minilm (short)", TestPipelines.root())
-                .upTo(StageName.MERGE);
+                .replace("max-length: 48", "max-length: 24").replace("eval-fraction: 0.2", "eval-fraction: 0.25")
+                .replace("calibration-samples: 64", "calibration-samples: 16").replace("runs: 20", "runs: 10")
+                .replace("seq: 128", "seq: 16").replace("batch: [1, 32]", "batch: [1, 4]\n  warmup: 1");
+        assertThat(shortened).contains("examples: 64", "max-steps: 8", "max-length: 24", "eval-fraction: 0.25",
+                "calibration-samples: 16", "runs: 10", "warmup: 1");
+        PipelineConfig c = PipelineConfig.parse(shortened, "minilm (short)", TestPipelines.root());
         Pipeline.Result r = Pipeline.run(c, dir, PipelineListener.NONE);
         StageManifest base = r.stages().get(0);
         assertThat(base.summary().get("opset").asInt()).isEqualTo(13);
@@ -55,5 +60,30 @@ class MiniLmRewardPipelineTest {
         StageManifest merge = r.stages().get(4);
         assertThat(merge.summary().get("modules").asInt()).as("query and value of 6 layers").isEqualTo(12);
         assertThat(merge.summary().get("max_abs_diff").asDouble()).isLessThanOrEqualTo(1e-3);
+        // int8 static QDQ of the merged model, measured on the held-out pairs against the merged float model
+        StageManifest quant = r.stages().get(5);
+        JsonNode int8 = quant.summary().get("int8");
+        assertThat(int8.get("accuracy_float").asDouble()).as("merged float accuracy = evaluate's (same model "
+                + "weights, padded batches)").isCloseTo(after, org.assertj.core.data.Offset.offset(1.0 / 16 + 1e-9));
+        assertThat(int8.get("accuracy_delta").asDouble()).isEqualTo(int8.get("accuracy_quantized").asDouble()
+                - int8.get("accuracy_float").asDouble(), org.assertj.core.data.Offset.offset(1e-12));
+        // int8 keeps the scores' direction: cosine of the 32 held-out scores near 1
+        assertThat(int8.get("score_cosine").asDouble()).isGreaterThan(0.9);
+        assertThat(int8.get("quantized_bytes").asLong()).as("int8 weights; embeddings stay float")
+                .isLessThan(int8.get("float_bytes").asLong());
+        JsonNode qreport = new ObjectMapper().readTree(r.stageDir(StageName.QUANTIZE)
+                .resolve("quantize-int8.json").toFile());
+        assertThat(qreport.get("kind").asText()).isEqualTo("quantize");
+        StageManifest compile = r.stages().get(6);
+        assertThat(compile.stage()).isEqualTo("compile");
+        StageManifest bench = r.stages().get(7);
+        assertThat(bench.summary().get("p50_ms").fieldNames()).toIterable().containsExactlyInAnyOrder(
+                "fp32@b1", "fp32@b4", "merged@b1", "merged@b4", "int8@b1", "int8@b4");
+        assertThat(r.stageDir(StageName.BENCH).resolve("results.json")).isRegularFile();
+        Path html = r.stageDir(StageName.REPORT).resolve("report.html");
+        assertThat(html).isRegularFile();
+        assertThat(r.stageDir(StageName.REPORT).resolve("report.md")).isRegularFile();
+        assertThat(Files.readString(r.stageDir(StageName.REPORT).resolve("report.md"))).contains("quantize")
+                .contains("evaluate").contains("merge");
     }
 }

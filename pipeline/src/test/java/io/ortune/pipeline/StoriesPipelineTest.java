@@ -1,5 +1,7 @@
 package io.ortune.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The bundled stories260K decoder pipeline, shortened: base → inject → train (QLoRA, 30 of its 60 steps) →
- * evaluate → merge. The evaluate stage measures the held-out next-token loss of the base and of the trained model with ONNX
+ * evaluate → merge → quantize (int8, int4) → compile (skipped without a GPU) → bench (generation, 8 new tokens,
+ * 10 runs) → report. The evaluate stage measures the held-out next-token loss of the base and of the trained model with ONNX
  * Runtime; QLoRA must lower it clearly.
  */
 class StoriesPipelineTest {
@@ -31,8 +34,9 @@ class StoriesPipelineTest {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(text).contains("max-steps: 60");
-        PipelineConfig c = PipelineConfig.parse(text.replace("max-steps: 60", "max-steps: 30"), "stories (short)",
-                TestPipelines.root()).upTo(StageName.MERGE);
+        PipelineConfig c = PipelineConfig.parse(text.replace("max-steps: 60", "max-steps: 30")
+                .replace("new-tokens: 32", "new-tokens: 8").replace("calibration-samples: 32", "calibration-samples: 8"),
+                "stories (short)", TestPipelines.root());
         Pipeline.Result r = Pipeline.run(c, dir, PipelineListener.printing(System.out));
         StageManifest train = r.stages().get(2);
         assertThat(train.outputs()).extracting(FileHash::name).contains("adapter/adapter_config.json",
@@ -51,5 +55,26 @@ class StoriesPipelineTest {
         assertThat(merge.stage()).isEqualTo("merge");
         assertThat(merge.summary().get("modules").asInt()).isEqualTo(35);
         assertThat(merge.summary().get("max_abs_diff").asDouble()).isLessThanOrEqualTo(1e-3);
+        // int8 (static QDQ) and int4 (MatMulNBits) vs the merged float model on the held-out rows
+        StageManifest quant = r.stages().get(5);
+        for (String mode : new String[] {"int8", "int4"}) {
+            JsonNode q = quant.summary().get(mode);
+            assertThat(q.get("kl_mean").asDouble()).as(mode + " KL").isBetween(0.0, 1.0);
+            assertThat(q.get("top1_agreement").asDouble()).as(mode + " top-1").isBetween(0.5, 1.0);
+            assertThat(q.get("perplexity_delta").asDouble()).isCloseTo(q.get("perplexity_quantized").asDouble()
+                    - q.get("perplexity_float").asDouble(), Offset.offset(1e-9));
+        }
+        assertThat(r.stages().get(6).stage()).isEqualTo("compile");
+        StageManifest bench = r.stages().get(7);
+        if (bench.summary().has("generation")) {
+            JsonNode gen = bench.summary().get("generation");
+            assertThat(gen.fieldNames()).toIterable().containsExactlyInAnyOrder("fp32-kv@b1", "merged-kv@b1");
+            assertThat(gen.get("merged-kv@b1").get("tpot_p50_ms").asDouble()).isPositive();
+        } else {
+            assertThat(bench.summary().get("generation_skipped").asText()).contains("KV-cache form");
+            assertThat(bench.summary().get("p50_ms").fieldNames()).toIterable().containsExactlyInAnyOrder(
+                    "fp32@b1", "merged@b1", "int8@b1", "int4@b1");
+        }
+        assertThat(r.stageDir(StageName.REPORT).resolve("report.html")).isRegularFile();
     }
 }

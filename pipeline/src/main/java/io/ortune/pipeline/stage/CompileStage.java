@@ -65,7 +65,7 @@ public final class CompileStage implements Stage {
 
     @Override
     public StageOutputs run(StageContext ctx) throws IOException {
-        Path model = source(ctx);
+        Path model = source(ctx, section.precisionOr());
         Path engine = ctx.dir().resolve("model.engine");
         CompileSettings s = new CompileSettings(model, engine, Precision.valueOf(section.precisionOr()
                 .toUpperCase(Locale.ROOT)), profiles(model), section.workspaceMb() == null ? OptionalLong.empty()
@@ -92,9 +92,10 @@ public final class CompileStage implements Stage {
         }
     }
 
-    /** The newest model: quantize, merge, train (reward model first), base. */
-    private static Path source(StageContext ctx) {
-        for (String[] c : new String[][] {{"quantize", "model"}, {"merge", "model"},
+    /** The newest model: int8 → the quantize stage's int8 (Q/DQ) model; else merge, train (reward model first), base. */
+    private static Path source(StageContext ctx, String precision) {
+        for (String[] c : new String[][] {{"quantize", "int8".equalsIgnoreCase(precision) ? "int8" : "-"},
+            {"merge", "model"},
             {"train", TrainStage.REWARD_MODEL}, {"train", TrainStage.MODEL}, {"base", BaseStage.MODEL}}) {
             Optional<Path> p = ctx.optionalOutput(StageName.parse(c[0]), c[1]);
             if (p.isPresent()) {
