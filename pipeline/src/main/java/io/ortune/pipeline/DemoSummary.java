@@ -14,6 +14,9 @@ import java.util.Optional;
  */
 public final class DemoSummary {
 
+    private static final java.util.Map<String, String> MODE_NAMES = java.util.Map.of(
+            "int8", "int8 (static QDQ)", "dynamic", "int8 (dynamic)", "int4", "int4 (weights)", "nf4", "nf4");
+
     private DemoSummary() {
     }
 
@@ -23,11 +26,15 @@ public final class DemoSummary {
         summary(r, StageName.EVALUATE).ifPresent(e -> out.add(String.format(Locale.ROOT,
                 "held-out pairwise accuracy: %.4f -> %.4f (%d pairs)", e.path("before").asDouble(Double.NaN),
                 e.path("after").asDouble(), e.path("heldout_rows").asInt())));
-        summary(r, StageName.QUANTIZE).map(q -> q.get("int8")).filter(q -> q.has("accuracy_delta"))
-                .ifPresent(q -> out.add(String.format(Locale.ROOT, "int8 (static QDQ): accuracy %.4f -> %.4f "
-                        + "(delta %+.4f), score cosine %.6f", q.get("accuracy_float").asDouble(),
+        summary(r, StageName.QUANTIZE).ifPresent(all -> all.fields().forEachRemaining(f -> {
+            JsonNode q = f.getValue();
+            if (q.has("accuracy_delta")) {
+                out.add(String.format(Locale.ROOT, "%s: accuracy %.4f -> %.4f (delta %+.4f), score cosine %.6f",
+                        MODE_NAMES.getOrDefault(f.getKey(), f.getKey()), q.get("accuracy_float").asDouble(),
                         q.get("accuracy_quantized").asDouble(), q.get("accuracy_delta").asDouble(),
-                        q.path("score_cosine").asDouble())));
+                        q.path("score_cosine").asDouble()));
+            }
+        }));
         summary(r, StageName.BENCH).map(b -> b.get("p50_ms")).ifPresent(p -> {
             StringBuilder sb = new StringBuilder("p50 latency (ms, CPU):");
             p.fields().forEachRemaining(f -> sb.append(String.format(Locale.ROOT, " %s %.2f", f.getKey(),

@@ -57,6 +57,9 @@ final class DeployChecks {
         }
         TrainChecks.positive(issues, "quantize.calibration-samples", q.calibrationSamples());
         Integer bs = q.blockSize();
+        if (q.target() != null && !QuantizeSection.TARGETS.contains(q.target())) {
+            issues.add("quantize.target", "'" + q.target() + "': use tensorrt or ort");
+        }
         if (bs != null && (bs < 16 || Integer.bitCount(bs) != 1)) {
             issues.add("quantize.block-size", "must be a power of two >= 16, got " + bs);
         }
@@ -70,6 +73,9 @@ final class DeployChecks {
             issues.add("compile.precision", "int8 needs a model with explicit Q/DQ nodes (TensorRT 10+ builds int8 "
                     + "from Q/DQ only): add quantize: {mode: int8}" + (q == null ? "" : " (modes "
                     + q.modesOr() + " make no Q/DQ model)"));
+        } else if (p.equals("int8") && q.targetOr().equals("ort")) {
+            issues.add("compile.precision", "int8 needs TensorRT's symmetric Q/DQ (zero point 0), but quantize.target "
+                    + "is ort: drop it or set quantize.target: tensorrt");
         }
         List<String> profiles = comp.profiles() == null ? List.of() : comp.profiles();
         for (int i = 0; i < profiles.size(); i++) {

@@ -78,7 +78,11 @@ class MiniLmRewardPipelineTest {
         assertThat(compile.stage()).isEqualTo("compile");
         StageManifest bench = r.stages().get(7);
         assertThat(bench.summary().get("p50_ms").fieldNames()).toIterable().containsExactlyInAnyOrder(
-                "fp32@b1", "fp32@b4", "merged@b1", "merged@b4", "int8@b1", "int8@b4");
+                "fp32@b1", "fp32@b4", "merged@b1", "merged@b4", "int8@b1", "int8@b4", "dynamic@b1", "dynamic@b4");
+        JsonNode dynamic = quant.summary().get("dynamic");
+        assertThat(dynamic.get("accuracy_delta").asDouble()).isEqualTo(dynamic.get("accuracy_quantized").asDouble()
+                - dynamic.get("accuracy_float").asDouble(), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(dynamic.get("score_cosine").asDouble()).isGreaterThan(0.9);
         assertThat(r.stageDir(StageName.BENCH).resolve("results.json")).isRegularFile();
         Path html = r.stageDir(StageName.REPORT).resolve("report.html");
         assertThat(html).isRegularFile();

@@ -84,6 +84,10 @@ class PipelineConfigTest {
                 .contains("add quantize: {mode: int8}");
         assertThat(rejected(BASE + "quantize: {mode: dynamic}\ncompile: {precision: int8}\n").getMessage())
                 .contains("line 4, column 11: compile.precision").contains("modes [dynamic] make no Q/DQ model");
+        assertThat(rejected(BASE + "quantize: {mode: int8, target: ort}\ncompile: {precision: int8}\n").getMessage())
+                .contains("compile.precision: int8 needs TensorRT's symmetric Q/DQ").contains("quantize.target is ort");
+        assertThat(rejected(BASE + "quantize: {mode: int8, target: trt}\n").getMessage())
+                .contains("quantize.target: 'trt': use tensorrt or ort");
         assertThat(rejected(BASE + "report: {}\n").getMessage()).contains("report: has nothing to report");
         assertThat(rejected("inject: {}\n" + BASE).getMessage()).contains("line 1, column 1: inject: written before "
                 + "'base' but runs after it");

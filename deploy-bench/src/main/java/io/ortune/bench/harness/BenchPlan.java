@@ -21,7 +21,8 @@ import java.util.List;
  * @param measure    how many timed runs
  * @param threads    intra-op threads (0 = the runtime's choice)
  * @param generation generation settings, or null to time single forward passes
- * @param busyLoad   1-minute load average above which a result is flagged as measured on a busy machine
+ * @param busyLoad   CPU cores kept busy by other processes (sampled over 1 s before each model, see
+ *                   {@code OtherCpuUse}) above which a result is flagged as measured on a busy machine
  * @param seed       seed of the random token ids
  */
 public record BenchPlan(List<Path> models, List<Backend> backends, List<Integer> batches, List<Integer> seqs,
@@ -84,7 +85,7 @@ public record BenchPlan(List<Path> models, List<Backend> backends, List<Integer>
         private Measure measure = new Measure.Runs(20);
         private int threads = 2;
         private Generation generation;
-        private double busyLoad = Math.max(1.0, Runtime.getRuntime().availableProcessors() * 0.5);
+        private double busyLoad = Math.max(0.5, Runtime.getRuntime().availableProcessors() * 0.25);
         private long seed;
 
         private Builder(List<Path> models) {

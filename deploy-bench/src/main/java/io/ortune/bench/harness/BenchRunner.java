@@ -32,14 +32,16 @@ public final class BenchRunner {
         List<String> warnings = new ArrayList<>();
         for (Path model : plan.models()) {
             double load = MachineDescription.loadAverage1();
-            boolean busy = load > plan.busyLoad();
+            double others = OtherCpuUse.sample(OTHERS_WINDOW_MS);
+            boolean busy = Double.isNaN(others) ? load > plan.busyLoad() * 2 : others > plan.busyLoad();
             String label = label(plan.models(), model);
             String precision = Precision.detect(model);
-            log.printf(Locale.ROOT, "%s (%s): load average %.2f before%s%n", label, precision, load,
-                    busy ? " -- BUSY machine, figures flagged" : "");
+            log.printf(Locale.ROOT, "%s (%s): load average %.2f, other processes %.2f cores before%s%n", label,
+                    precision, load, others, busy ? " -- BUSY machine, figures flagged" : "");
             if (busy) {
-                warnings.add(String.format(Locale.ROOT, "%s: measured on a busy machine (1-minute load %.2f > %.2f)",
-                        label, load, plan.busyLoad()));
+                warnings.add(String.format(Locale.ROOT, "%s: measured on a busy machine (other processes used %.2f "
+                        + "cores > %.2f in the second before; 1-minute load %.2f)", label, others, plan.busyLoad(),
+                        load));
             }
             Case c = new Case(label, model.toString(), precision, load, busy);
             for (Backend backend : plan.backends()) {
@@ -59,6 +61,9 @@ public final class BenchRunner {
     }
 
     /** What a model's results share. */
+    /** The idle window, before each model, over which other processes' CPU use is sampled. */
+    private static final long OTHERS_WINDOW_MS = 1000;
+
     record Case(String label, String path, String precision, double load, boolean busy) {
         BenchResult skipped(Backend b, int batch, int seq, int threads, String reason) {
             return BenchResult.skipped(label, path, b.name(), precision, batch, seq, threads, reason, load, busy);

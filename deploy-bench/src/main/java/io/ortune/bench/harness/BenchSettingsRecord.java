@@ -13,7 +13,7 @@ import java.util.List;
  * @param threads           intra-op threads (0 = the runtime's choice)
  * @param interOpThreads    inter-op threads (always 1: sequential execution)
  * @param generateNewTokens tokens per generation run, or 0 for forward passes
- * @param busyLoad          load threshold of the busy flag
+ * @param busyLoad          busy-flag threshold: cores used by other processes in the second before a model
  * @param seed              seed of the random token ids
  */
 public record BenchSettingsRecord(List<String> backends, List<Integer> batches, List<Integer> seqs, String warmup,

@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * A model's weight precision, read from the ops in its graph: {@code nf4} (MatMulBnb4), {@code int4}
  * (MatMulNBits, or Q/DQ on 4-bit types), {@code int8} (QuantizeLinear/DequantizeLinear, MatMulInteger,
- * DynamicQuantizeLinear, QLinearMatMul), {@code fp16} (float16 weights), else {@code fp32}; {@code engine} for a
+ * DynamicQuantizeLinear, QLinearMatMul, DynamicQuantizeMatMul, MatMulIntegerToFloat, QGemm,
+ * QAttention), {@code fp16} (float16 weights), else {@code fp32}; {@code engine} for a
  * TensorRT engine file, {@code unknown} when the file cannot be read as ONNX.
  */
 public final class Precision {
@@ -53,7 +54,9 @@ public final class Precision {
             return "int4";
         }
         if (ops.contains("QuantizeLinear") || ops.contains("DequantizeLinear") || ops.contains("MatMulInteger")
-                || ops.contains("DynamicQuantizeLinear") || ops.contains("QLinearMatMul")) {
+                || ops.contains("DynamicQuantizeLinear") || ops.contains("QLinearMatMul")
+                || ops.contains("DynamicQuantizeMatMul") || ops.contains("MatMulIntegerToFloat")
+                || ops.contains("QGemm") || ops.contains("QAttention")) {
             return "int8";
         }
         boolean half = model.graph().initializers().values().stream()

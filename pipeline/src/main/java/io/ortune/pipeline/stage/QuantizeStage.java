@@ -6,6 +6,7 @@ import io.ortune.export.quant.QuantQuality;
 import io.ortune.export.quant.QuantReport;
 import io.ortune.export.quant.QuantResult;
 import io.ortune.export.quant.QuantSettings;
+import io.ortune.export.quant.QuantTarget;
 import io.ortune.export.quant.Quality;
 import io.ortune.export.quant.Quantizer;
 import io.ortune.export.quant.TokenRows;
@@ -138,7 +139,8 @@ public final class QuantizeStage implements Stage {
     private QuantSettings settings(String mode) {
         QuantSettings s = switch (mode) {
             case "int8" -> QuantSettings.int8().withSamples(section.calibrationSamples() == null
-                    ? DEFAULT_CALIBRATION : section.calibrationSamples());
+                    ? DEFAULT_CALIBRATION : section.calibrationSamples())
+                    .withTarget(section.targetOr().equals("ort") ? QuantTarget.ORT : QuantTarget.TENSORRT);
             case "dynamic" -> QuantSettings.dynamic();
             case "int4" -> QuantSettings.int4(section.blockSize() == null ? QuantSettings.DEFAULT_INT4_BLOCK
                     : section.blockSize());
