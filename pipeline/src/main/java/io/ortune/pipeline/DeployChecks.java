@@ -16,6 +16,11 @@ final class DeployChecks {
     }
 
     static void check(PipelineConfig c, StageCheck.Issues issues) {
+        if (c.file().merge() != null && !io.ortune.pipeline.config.MergeSection.INTO.contains(
+                c.file().merge().intoOr())) {
+            issues.add("merge.into", "'" + c.file().merge().into() + "': use dequantized (the NF4 weights trained "
+                    + "against) or base (the base stage's float weights)");
+        }
         QuantizeSection q = c.file().quantize();
         if (q != null) {
             quantize(issues, q);

@@ -3,24 +3,32 @@ package io.ortune.export.merge;
 import io.ortune.graph.analysis.DeadCodeElimination;
 import io.ortune.graph.analysis.GraphCopier;
 import io.ortune.graph.analysis.TopologicalSort;
+import io.ortune.graph.ir.Attribute;
+import io.ortune.graph.ir.DataType;
 import io.ortune.graph.ir.Graph;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Node;
+import io.ortune.graph.ir.Shape;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.ir.Value;
+import io.ortune.graph.ir.ValueType;
 import io.ortune.training.qlora.DoubleQuant;
 import io.ortune.training.qlora.Nf4;
 import io.ortune.training.qlora.Nf4QuantizePass;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * QLoRA's base made float again: every {@code com.microsoft.MatMulBnb4} over NF4 codes becomes {@code MatMul(x, W)}
  * with W the dequantized weight (exactly the values the adapter was trained against, {@code codebook[code]·absmax},
- * double-quantized absmax dequantized first), stored {@code [in, out]} under the original weight's name. The NF4
- * initializers and the {@value Nf4QuantizePass#METADATA} record are removed; adapters are kept, ready to fold.
+ * double-quantized absmax dequantized first), under the original weight's name and in its original layout: {@code
+ * [out, in]} read through a Transpose for the weights {@value Nf4QuantizePass#OUT_IN_METADATA} lists (PyTorch
+ * {@code nn.Linear}), else {@code [in, out]} (also for files quantized before that record existed). The NF4
+ * initializers and records are removed; adapters are kept, ready to fold.
  */
 final class Nf4Dequantize {
 
@@ -40,12 +48,15 @@ final class Nf4Dequantize {
         if (nodes.isEmpty()) {
             throw new MergeException("model '" + g.name() + "' has no MatMulBnb4 (NF4) layer to dequantize");
         }
+        Set<String> outIn = new HashSet<>(List.of(
+                m.metadataProps().getOrDefault(Nf4QuantizePass.OUT_IN_METADATA, "").split(",")));
         for (Node n : nodes) {
-            replace(g, n);
+            replace(g, n, outIn);
         }
         DeadCodeElimination.run(g);
         TopologicalSort.sort(g);
         m.metadataProps().remove(Nf4QuantizePass.METADATA);
+        m.metadataProps().remove(Nf4QuantizePass.OUT_IN_METADATA);
         return m;
     }
 
@@ -53,7 +64,7 @@ final class Nf4Dequantize {
         return "MatMulBnb4".equals(n.opType()) && Nf4QuantizePass.MS_DOMAIN.equals(n.domain());
     }
 
-    private static void replace(Graph g, Node n) {
+    private static void replace(Graph g, Node n, Set<String> outIn) {
         int k = Math.toIntExact(n.intAttr("K", -1));
         int cols = Math.toIntExact(n.intAttr("N", -1));
         int block = Math.toIntExact(n.intAttr("block_size", Nf4.DEFAULT_BLOCK_SIZE));
@@ -68,16 +79,25 @@ final class Nf4Dequantize {
         String weight = packed.name().substring(0, packed.name().length() - SUFFIX.length());
         float[] absmax = absmax(g, n, weight);
         float[] w = Nf4.dequantize(new Nf4.Quantized(bytes(packed.constant()), absmax, cols, k, block));
-        float[] inOut = new float[w.length];
-        for (int o = 0; o < cols; o++) {
-            for (int i = 0; i < k; i++) {
-                inOut[i * cols + o] = w[o * k + i];
-            }
-        }
-        Value wt = g.addInitializer(Tensor.ofFloats(weight, new long[] {k, cols}, inOut));
         Value old = n.output();
         String name = n.name();
-        Node mm = g.addNode(name + "/dequantized", "", "MatMul", List.of(n.input(0), wt),
+        Value rhs;
+        if (outIn.contains(weight)) {
+            Value stored = g.addInitializer(Tensor.ofFloats(weight, new long[] {cols, k}, w));   // [out, in] as is
+            Node t = g.addNode(name + "/dequantized_transpose", "", "Transpose", List.of(stored),
+                    List.of(weight + ".transposed"), List.of(new Attribute.IntsAttr("perm", List.of(1L, 0L))));
+            t.output().setType(ValueType.tensor(DataType.FLOAT, Shape.ofLongs(k, cols)));
+            rhs = t.output();
+        } else {
+            float[] inOut = new float[w.length];
+            for (int o = 0; o < cols; o++) {
+                for (int i = 0; i < k; i++) {
+                    inOut[i * cols + o] = w[o * k + i];
+                }
+            }
+            rhs = g.addInitializer(Tensor.ofFloats(weight, new long[] {k, cols}, inOut));
+        }
+        Node mm = g.addNode(name + "/dequantized", "", "MatMul", List.of(n.input(0), rhs),
                 List.of(old.name() + ".float"), List.of());
         mm.output().setType(old.type());
         int index = g.outputs().indexOf(old);

@@ -8,6 +8,7 @@ import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.peft.LoraConfig;
 import io.ortune.graph.peft.LoraPass;
 import io.ortune.graph.peft.PeftMetadata;
+import io.ortune.models.arch.ModelForms;
 import io.ortune.training.qlora.Nf4Config;
 import io.ortune.training.qlora.Nf4QuantizePass;
 
@@ -44,6 +45,14 @@ class QloraMergeTest {
         assertThat(r.model().graph().initializers().keySet()).noneMatch(n -> n.endsWith(".nf4") || n.contains("lora"));
         assertThat(r.model().metadataProps()).doesNotContainKey(Nf4QuantizePass.METADATA);
         assertThat(PeftMetadata.adapters(r.model())).isEmpty();
+        assertThat(r.model().metadataProps()).doesNotContainKey(Nf4QuantizePass.OUT_IN_METADATA);
+        // every weight back in the base's own layout ([out, in] for nn.Linear), so the model rebuilds like the base
+        for (var e : fp.graph().initializers().entrySet()) {
+            assertThat(r.model().graph().initializer(e.getKey())).as(e.getKey()).isNotNull();
+            assertThat(r.model().graph().initializer(e.getKey()).constant().dims()).as(e.getKey() + " shape")
+                    .isEqualTo(e.getValue().constant().dims());
+        }
+        assertThat(ModelForms.toKvCache(r.model())).as("rebuilds into the KV-cache form").isNotNull();
         Map<String, Tensor> feeds = Fixtures.feeds(false);
         Fixtures.assertClose("NF4-dequantized merge vs unmerged QLoRA", Fixtures.run(r.model(), feeds, "logits"),
                 Fixtures.run(qlora, feeds, "logits"), Fixtures.ATOL, Fixtures.RTOL);

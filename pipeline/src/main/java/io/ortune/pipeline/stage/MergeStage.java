@@ -69,7 +69,10 @@ public final class MergeStage implements Stage {
     @Override
     public StageOutputs run(StageContext ctx) throws IOException {
         Path trained = ctx.output(StageName.TRAIN, reward() ? TrainStage.REWARD_MODEL : TrainStage.MODEL);
-        MergeResult r = Merges.mergeAndUnload(OnnxReader.read(trained));
+        MergeResult r = section.intoOr().equals("base")
+                ? Merges.mergeAndUnload(OnnxReader.read(trained), OnnxReader.read(ctx.output(StageName.BASE,
+                        BaseStage.MODEL)))
+                : Merges.mergeAndUnload(OnnxReader.read(trained));
         ctx.progress().accept(r.report().summary());
         Path merged = ctx.dir().resolve("model.onnx");
         OnnxWriter.write(r.model(), merged);
@@ -77,6 +80,7 @@ public final class MergeStage implements Stage {
         out.summary().put("adapters", r.report().folded().size());
         out.summary().put("modules", r.report().modules().size());
         out.summary().put("source", trained.toString());
+        out.summary().put("into", section.intoOr());
         if (!Boolean.FALSE.equals(section.check())) {
             List<Example> rows = HeldOutRows.read(ctx.output(StageName.TRAIN, TrainStage.HELDOUT));
             double diff = maxAbsDiff(trained, merged, rows.subList(0, Math.min(CHECK_ROWS, rows.size())));

@@ -42,6 +42,13 @@ public final class Nf4QuantizePass implements Pass {
 
     public static final String NAME = "nf4";
     public static final String METADATA = "ortune.quantization.nf4";
+
+    /**
+     * Comma-separated names of the quantized weights that the float model stored {@code [out, in]} (PyTorch
+     * {@code nn.Linear}, read through a Transpose or {@code Gemm transB=1}); the others were {@code [in, out]}. A
+     * merge that dequantizes restores each weight in its own layout, so the merged model is shaped like the base.
+     */
+    public static final String OUT_IN_METADATA = "ortune.quantization.nf4.out_in";
     public static final String MS_DOMAIN = "com.microsoft";
 
     /** The quantized model and what was done. */
@@ -99,7 +106,11 @@ public final class Nf4QuantizePass implements Pass {
         List<QuantErrorStats> stats = new ArrayList<>();
         long elements = 0;
         long stored = 0;
+        List<String> outIn = new ArrayList<>();
         for (LinearSite s : chosen) {
+            if (s.layout() == WeightLayout.OUT_IN) {
+                outIn.add(s.weight().name());
+            }
             Replaced rep = replace(b, g, s);
             stats.add(rep.stats);
             elements += s.weightElements();
@@ -107,6 +118,7 @@ public final class Nf4QuantizePass implements Pass {
         }
         TopologicalSort.sort(g);
         m.metadataProps().put(METADATA, "block_size=" + config.blockSize() + ";double_quant=" + config.doubleQuant());
+        m.metadataProps().put(OUT_IN_METADATA, String.join(",", outIn));
         return new Result(m, new Nf4Report(config, stats, skipped, elements, 4 * elements, stored));
     }
 
