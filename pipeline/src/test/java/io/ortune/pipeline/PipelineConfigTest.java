@@ -88,6 +88,8 @@ class PipelineConfigTest {
                 .contains("compile.precision: int8 needs TensorRT's symmetric Q/DQ").contains("quantize.target is ort");
         assertThat(rejected(BASE + "quantize: {mode: int8, target: trt}\n").getMessage())
                 .contains("quantize.target: 'trt': use tensorrt or ort");
+        assertThat(rejected(BASE + "merge: {into: float}\n").getMessage())
+                .contains("merge.into: 'float': use dequantized").contains("or base");
         assertThat(rejected(BASE + "report: {}\n").getMessage()).contains("report: has nothing to report");
         assertThat(rejected("inject: {}\n" + BASE).getMessage()).contains("line 1, column 1: inject: written before "
                 + "'base' but runs after it");
