@@ -6,11 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.ir.Tensor;
 import io.ortune.graph.onnx.OnnxReader;
-import io.ortune.graph.onnx.OnnxWriter;
 import io.ortune.graph.peft.PeftMetadata;
-import io.ortune.models.arch.Form;
-import io.ortune.models.arch.ModelFactory;
-import io.ortune.models.config.ModelConfigs;
 import io.ortune.runtime.InferenceSession;
 import io.ortune.runtime.OrtRuntime;
 import io.ortune.runtime.ValueInfo;
@@ -24,7 +20,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * {@code ortune adapters attach|list|extract}, the run folder's {@code adapter/} from {@code ortune train --peft}, and
@@ -36,26 +31,11 @@ class AdaptersCommandTest {
     Path dir;
 
     private Path llama() throws IOException {
-        Path p = dir.resolve("llama.onnx");
-        OnnxWriter.write(ModelFactory.randomInit(ModelConfigs.parse("{\"model_type\":\"llama\",\"vocab_size\":64,"
-                + "\"hidden_size\":32,\"intermediate_size\":48,\"num_hidden_layers\":2,\"num_attention_heads\":4,"
-                + "\"num_key_value_heads\":2,\"max_position_embeddings\":64}", "t"), 1, Form.TRAINING), p);
-        return p;
+        return TinyRunFiles.llama(dir, 2);
     }
 
     private Path data() throws IOException {
-        Random r = new Random(3);
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 16; i++) {
-            s.append("{\"input_ids\": [");
-            for (int t = 0; t < 12; t++) {
-                s.append(t == 0 ? "" : ", ").append(r.nextInt(64));
-            }
-            s.append("]}\n");
-        }
-        Path p = dir.resolve("data.jsonl");
-        Files.writeString(p, s.toString());
-        return p;
+        return TinyRunFiles.idRows(dir, 16);
     }
 
     private static void assumeTraining() {

@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ortune.graph.ir.Model;
 import io.ortune.graph.onnx.OnnxReader;
-import io.ortune.graph.onnx.OnnxWriter;
 import io.ortune.graph.peft.PeftMetadata;
-import io.ortune.models.arch.Form;
-import io.ortune.models.arch.ModelFactory;
-import io.ortune.models.config.ModelConfigs;
 import io.ortune.runtime.OrtRuntime;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -17,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 
 /** {@code ortune inject}, {@code ortune train --peft [--quantize nf4]} and {@code ortune quantize --nf4}. */
 class PeftCommandsTest {
@@ -26,26 +21,11 @@ class PeftCommandsTest {
     Path dir;
 
     private Path llama() throws IOException {
-        Path p = dir.resolve("llama.onnx");
-        OnnxWriter.write(ModelFactory.randomInit(ModelConfigs.parse("{\"model_type\":\"llama\",\"vocab_size\":64,"
-                + "\"hidden_size\":32,\"intermediate_size\":48,\"num_hidden_layers\":2,\"num_attention_heads\":4,"
-                + "\"num_key_value_heads\":2,\"max_position_embeddings\":64}", "t"), 1, Form.TRAINING), p);
-        return p;
+        return TinyRunFiles.llama(dir, 2);
     }
 
     private Path data() throws IOException {
-        Random r = new Random(3);
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 16; i++) {
-            s.append("{\"input_ids\": [");
-            for (int t = 0; t < 12; t++) {
-                s.append(t == 0 ? "" : ", ").append(r.nextInt(64));
-            }
-            s.append("]}\n");
-        }
-        Path p = dir.resolve("data.jsonl");
-        Files.writeString(p, s.toString());
-        return p;
+        return TinyRunFiles.idRows(dir, 16);
     }
 
     @Test

@@ -2,10 +2,6 @@ package io.ortune.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ortune.graph.onnx.OnnxWriter;
-import io.ortune.models.arch.Form;
-import io.ortune.models.arch.ModelFactory;
-import io.ortune.models.config.ModelConfigs;
 import io.ortune.runtime.OrtRuntime;
 
 import java.io.BufferedReader;
@@ -16,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
@@ -64,25 +59,10 @@ class TrainInterruptTest {
     }
 
     private Path model() throws IOException {
-        Path p = dir.resolve("llama.onnx");
-        OnnxWriter.write(ModelFactory.randomInit(ModelConfigs.parse("{\"model_type\":\"llama\",\"vocab_size\":64,"
-                + "\"hidden_size\":32,\"intermediate_size\":48,\"num_hidden_layers\":1,\"num_attention_heads\":4,"
-                + "\"num_key_value_heads\":2,\"max_position_embeddings\":64}", "t"), 1, Form.TRAINING), p);
-        return p;
+        return TinyRunFiles.llama(dir, 1);
     }
 
     private Path data() throws IOException {
-        Random r = new Random(3);
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            s.append("{\"input_ids\": [");
-            for (int t = 0; t < 12; t++) {
-                s.append(t == 0 ? "" : ", ").append(r.nextInt(64));
-            }
-            s.append("]}\n");
-        }
-        Path p = dir.resolve("data.jsonl");
-        Files.writeString(p, s.toString());
-        return p;
+        return TinyRunFiles.idRows(dir, 8);
     }
 }
