@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,9 +18,12 @@ import java.util.Optional;
  * @param machine   the machine
  * @param results   one per model × backend × batch × seq, in that order
  * @param warnings  busy-machine and noisy-result warnings
+ * @param limits    the machine's measured MatMul peak and read bandwidth, or null when not probed (older files)
+ * @param weights   each model's weights (by model label) for the ratios against {@code limits}; may be empty
  */
 public record BenchResults(String schema, String createdUtc, BenchSettingsRecord settings, MachineDescription machine,
-                           List<BenchResult> results, List<String> warnings) {
+                           List<BenchResult> results, List<String> warnings, MachineLimits limits,
+                           Map<String, ModelWeights> weights) {
 
     /** The schema this version writes and reads. */
     public static final String SCHEMA = "ortune.bench.results/1";
@@ -31,6 +35,19 @@ public record BenchResults(String schema, String createdUtc, BenchSettingsRecord
     public BenchResults {
         results = List.copyOf(results);
         warnings = List.copyOf(warnings);
+        weights = Map.copyOf(weights);
+    }
+
+    /** Without machine limits (as files written before they were recorded). */
+    public BenchResults(String schema, String createdUtc, BenchSettingsRecord settings, MachineDescription machine,
+                        List<BenchResult> results, List<String> warnings) {
+        this(schema, createdUtc, settings, machine, results, warnings, null, Map.of());
+    }
+
+    /** {@code r} against the machine's limits, or empty when the limits or the model's weights are unknown. */
+    public Optional<LimitRatios> vsLimits(BenchResult r) {
+        ModelWeights w = weights.get(r.model());
+        return limits == null || w == null || !r.ok() ? Optional.empty() : LimitRatios.of(r, w, limits);
     }
 
     /** Writes {@code results.json}, {@code results.csv}, {@code report.html} and {@code report.md} into {@code outDir} (created). */

@@ -7,7 +7,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -30,6 +32,7 @@ public final class BenchRunner {
         MachineDescription machine = MachineDescription.describe();
         List<BenchResult> results = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        Map<String, ModelWeights> weights = new LinkedHashMap<>();
         for (Path model : plan.models()) {
             double load = MachineDescription.loadAverage1();
             double others = OtherCpuUse.sample(OTHERS_WINDOW_MS);
@@ -43,6 +46,7 @@ public final class BenchRunner {
                         + "cores > %.2f in the second before; 1-minute load %.2f)", label, others, plan.busyLoad(),
                         load));
             }
+            ModelWeights.read(model).ifPresent(w -> weights.put(label, w));
             Case c = new Case(label, model.toString(), precision, load, busy);
             for (Backend backend : plan.backends()) {
                 results.addAll(onBackend(plan, backend, model, c, log));
@@ -55,9 +59,22 @@ public final class BenchRunner {
                         100 * r.latencyMs().cv()));
             }
         }
+        MachineLimits limits = probeLimits(plan.threads(), warnings);
         warnings.forEach(w -> log.println("warning: " + w));
-        return new BenchResults(BenchResults.SCHEMA, Instant.now().toString(), BenchSettingsRecord.of(plan), machine,
-                results, warnings);
+        BenchResults out = new BenchResults(BenchResults.SCHEMA, Instant.now().toString(),
+                BenchSettingsRecord.of(plan), machine, results, warnings, limits, weights);
+        LimitRatios.summary(out).forEach(log::println);
+        return out;
+    }
+
+    /** The machine limits with the run's threads (after the timed runs, so they do not disturb them), or null. */
+    private static MachineLimits probeLimits(int threads, List<String> warnings) {
+        try {
+            return MachineLimits.probe(threads);
+        } catch (RuntimeException e) {
+            warnings.add("machine limits not measured: " + e.getMessage());
+            return null;
+        }
     }
 
     /** What a model's results share. */

@@ -44,8 +44,10 @@ public final class ResultsJson {
         for (BenchResult x : r.results()) {
             ObjectNode o = ResultsJsonCodec.result(x);
             r.p50VsFirst(x).ifPresent(v -> o.put("p50_vs_first", v));
+            LimitsJson.writeResult(r, x, o);
             rs.add(o);
         }
+        LimitsJson.write(r, root);
         return root;
     }
 

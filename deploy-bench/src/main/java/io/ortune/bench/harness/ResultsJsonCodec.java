@@ -125,7 +125,7 @@ final class ResultsJsonCodec {
             results.add(result(in, arr.get(i), "results[" + i + "]"));
         }
         return new BenchResults(in.text(root, "schema"), in.text(root, "created_utc"), settings, machine, results,
-                in.strings(root, "warnings"));
+                in.strings(root, "warnings"), LimitsJson.readLimits(in, root), LimitsJson.readWeights(in, root));
     }
 
     private static BenchResult result(Reader in, JsonNode o, String at) {
