@@ -1,9 +1,14 @@
 package io.ortune.bench;
 
+import io.ortune.bench.harness.MachineLimits;
+import io.ortune.bench.harness.ModelWeights;
+import io.ortune.bench.harness.Roofline;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,12 +33,15 @@ public final class GenerationBenchmark {
     public static GenerationReport run(BenchSettings s, PrintStream log) throws IOException, InterruptedException {
         Map<String, GenerationReport.Row> rows = new LinkedHashMap<>();
         Map<String, Double> loads = new LinkedHashMap<>();
+        Map<String, String> vsLimits = new LinkedHashMap<>();
         loads.put("before ONNX Runtime", MachineInfo.loadAverage1());
         for (String name : s.models()) {
             log.println("ONNX Runtime: " + name + " (building the KV-cache model)");
             BenchModels.Built built = BenchModels.build(name, s);
             OrtFigures ort = OrtGenerationBench.measure(built, s, log);
             log.printf("  prefill %.2f ms, decode %.1f tokens/s%n", ort.prefillMs(), ort.decodeTokensPerS());
+            vsLimits.put(name + " vs limits", vsLimits(built, ort, s));
+            log.println("  " + vsLimits.get(name + " vs limits"));
             rows.put(name, new GenerationReport.Row(name, built.origin(), ort));
         }
         loads.put("before PyTorch", MachineInfo.loadAverage1());
@@ -42,7 +50,24 @@ public final class GenerationBenchmark {
         if (torch.skipped() != null) {
             log.println(torch.skipped());
         }
-        return new GenerationReport(s, rows, torch, MachineInfo.describe(torch), loads);
+        Map<String, String> machine = new LinkedHashMap<>(MachineInfo.describe(torch));
+        MachineLimits m = MachineLimits.probe(s.threads());
+        machine.put("machine limits", String.format(Locale.ROOT, "matmul peak %.1f GFLOP/s (%s), read bandwidth %.1f"
+                + " GB/s (%s)", m.matmulGflops(), m.matmulMethod(), m.readGbPerS(), m.bandwidthMethod()));
+        machine.putAll(vsLimits);
+        return new GenerationReport(s, rows, torch, machine, loads);
+    }
+
+    /** Batch-1 prefill against the MatMul peak and decode against the bandwidth bound (harness arithmetic). */
+    private static String vsLimits(BenchModels.Built built, OrtFigures ort, BenchSettings s) {
+        MachineLimits m = MachineLimits.probe(s.threads());
+        ModelWeights w = ModelWeights.read(built.file()).orElse(null);
+        if (w == null || w.weightBytes() == 0) {
+            return "weights of " + built.file() + " not readable";
+        }
+        double prefillTokensPerS = s.promptLength() * 1000.0 / ort.prefillMs();
+        return "prefill " + Roofline.formatPeak(w.params(), prefillTokensPerS, m) + "; decode "
+                + Roofline.formatDecode(ort.decodeTokensPerS(), 1, w.weightBytes(), m);
     }
 
     /**
