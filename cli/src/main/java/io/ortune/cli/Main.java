@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
             CompileCommand.class,
             DemoCommand.class,
             PipelineCommand.class,
+            FewShotCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
