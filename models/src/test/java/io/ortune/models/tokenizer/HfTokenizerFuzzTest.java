@@ -2,11 +2,16 @@ package io.ortune.models.tokenizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Jazzer fuzz target of the {@code tokenizer.json} loader: any file contents either load into a tokenizer that
@@ -17,6 +22,22 @@ import java.nio.file.Path;
 class HfTokenizerFuzzTest {
 
     private static Path file;
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Finding of the first fuzz run (after 1,913 executions; reproducer {@code tokenizerJson/utf32_bom}): bytes
+     * starting with four zero bytes make Jackson decode UTF-32, and a code unit above U+10FFFF escaped as a plain
+     * {@link java.io.CharConversionException} instead of a {@link TokenizerException} naming the file.
+     */
+    @Test
+    void invalidUtf32TextIsATokenizerErrorNamingTheFile() throws IOException {
+        Path f = Files.write(dir.resolve(Tokenizers.HF_FILE),
+                new byte[] {0, 0, 0, 0, 0, '{', '"', 'm', (byte) 0xac, 'o', '"', ':', '1', '}'});
+        assertThatThrownBy(() -> Tokenizers.load(f)).isInstanceOf(TokenizerException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("not valid JSON text");
+    }
 
     @FuzzTest(maxDuration = "10s")
     void tokenizerJson(byte[] bytes) throws IOException {
