@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +94,9 @@ final class HfTokenizerFile {
             return n;
         } catch (JsonProcessingException e) {
             throw new TokenizerException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (CharConversionException e) {
+            // Jackson's UTF-16/32 decoders report bad code units with this plain IOException (fuzz finding)
+            throw new TokenizerException(file + ": not valid JSON text: " + e.getMessage(), e);
         }
     }
 
