@@ -24,10 +24,11 @@ final class BenchModels {
      *
      * @param file       the KV-cache form on disk
      * @param parameters parameter count
+     * @param weightBytes parameter bytes (what one decode step reads)
      * @param vocab      vocabulary size
      * @param origin     where the weights come from
      */
-    record Built(Path file, long parameters, int vocab, String origin) { }
+    record Built(Path file, long parameters, long weightBytes, int vocab, String origin) { }
 
     private BenchModels() {
     }
@@ -48,6 +49,6 @@ final class BenchModels {
         OnnxWriter.write(model, file);
         ModelSummary summary = ModelSummary.of(model);
         int vocab = name.equals("stories260K") ? 512 : 50257;
-        return new Built(file, summary.parameterCount(), vocab, origin);
+        return new Built(file, summary.parameterCount(), summary.parameterBytes(), vocab, origin);
     }
 }

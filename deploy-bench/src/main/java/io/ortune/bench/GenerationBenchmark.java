@@ -1,7 +1,6 @@
 package io.ortune.bench;
 
 import io.ortune.bench.harness.MachineLimits;
-import io.ortune.bench.harness.ModelWeights;
 import io.ortune.bench.harness.Roofline;
 
 import java.io.IOException;
@@ -61,13 +60,12 @@ public final class GenerationBenchmark {
     /** Batch-1 prefill against the MatMul peak and decode against the bandwidth bound (harness arithmetic). */
     private static String vsLimits(BenchModels.Built built, OrtFigures ort, BenchSettings s) {
         MachineLimits m = MachineLimits.probe(s.threads());
-        ModelWeights w = ModelWeights.read(built.file()).orElse(null);
-        if (w == null || w.weightBytes() == 0) {
-            return "weights of " + built.file() + " not readable";
+        if (built.weightBytes() == 0) {
+            return built.file() + " has no weights";
         }
         double prefillTokensPerS = s.promptLength() * 1000.0 / ort.prefillMs();
-        return "prefill " + Roofline.formatPeak(w.params(), prefillTokensPerS, m) + "; decode "
-                + Roofline.formatDecode(ort.decodeTokensPerS(), 1, w.weightBytes(), m);
+        return "prefill " + Roofline.formatPeak(built.parameters(), prefillTokensPerS, m) + "; decode "
+                + Roofline.formatDecode(ort.decodeTokensPerS(), 1, built.weightBytes(), m);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.ortune.bench.harness;
 
+
 import io.ortune.graph.ir.Dim;
+import io.ortune.graph.ir.Model;
 import io.ortune.runtime.ValueInfo;
 
 import java.io.PrintStream;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Runs a {@link BenchPlan}: for each model (recording the load average before it), each backend (a backend that is
@@ -38,7 +41,8 @@ public final class BenchRunner {
             double others = OtherCpuUse.sample(OTHERS_WINDOW_MS);
             boolean busy = Double.isNaN(others) ? load > plan.busyLoad() * 2 : others > plan.busyLoad();
             String label = label(plan.models(), model);
-            String precision = Precision.detect(model);
+            Optional<Model> onnx = Precision.readOnnx(model);
+            String precision = Precision.detect(model, onnx);
             log.printf(Locale.ROOT, "%s (%s): load average %.2f, other processes %.2f cores before%s%n", label,
                     precision, load, others, busy ? " -- BUSY machine, figures flagged" : "");
             if (busy) {
@@ -46,7 +50,7 @@ public final class BenchRunner {
                         + "cores > %.2f in the second before; 1-minute load %.2f)", label, others, plan.busyLoad(),
                         load));
             }
-            ModelWeights.read(model).ifPresent(w -> weights.put(label, w));
+            onnx.map(ModelWeights::of).ifPresent(w -> weights.put(label, w));
             Case c = new Case(label, model.toString(), precision, load, busy);
             for (Backend backend : plan.backends()) {
                 results.addAll(onBackend(plan, backend, model, c, log));

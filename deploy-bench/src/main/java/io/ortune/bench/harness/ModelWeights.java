@@ -1,16 +1,10 @@
 package io.ortune.bench.harness;
 
+import io.ortune.graph.inspect.ModelSummary;
 import io.ortune.graph.ir.Model;
-import io.ortune.graph.ir.Tensor;
-import io.ortune.graph.ir.Value;
-import io.ortune.graph.onnx.OnnxReader;
-
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Optional;
 
 /**
- * A model's weights as the roofline needs them: the element count of its top-level initializers (the parameter
+ * A model's weights as the roofline needs them: the element count of its parameters (the parameter
  * count of {@code 2 · params · tokens}, embeddings included) and their bytes as stored (what one decode step reads;
  * int4/NF4 weights count their packed bytes).
  *
@@ -26,29 +20,9 @@ public record ModelWeights(long params, long weightBytes) {
         }
     }
 
-    /** Sums {@code model}'s initializers. */
+    /** {@code model}'s parameters as {@link ModelSummary} counts them (the one definition used everywhere). */
     public static ModelWeights of(Model model) {
-        long params = 0;
-        long bytes = 0;
-        for (Value v : model.graph().initializers().values()) {
-            Tensor t = v.constant();
-            if (t != null) {
-                params += t.elementCount();
-                bytes += t.byteSize();
-            }
-        }
-        return new ModelWeights(params, bytes);
-    }
-
-    /** The weights of the ONNX model in {@code file}, or empty for an engine or a file that is not readable ONNX. */
-    public static Optional<ModelWeights> read(Path file) {
-        if ("engine".equals(Precision.detect(file))) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(of(OnnxReader.read(file)));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        ModelSummary summary = ModelSummary.of(model);
+        return new ModelWeights(summary.parameterCount(), summary.parameterBytes());
     }
 }

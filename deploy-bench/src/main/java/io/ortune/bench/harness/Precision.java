@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,15 +26,29 @@ public final class Precision {
 
     /** The precision label of the model in {@code file}. */
     public static String detect(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".engine") || name.endsWith(".plan") || name.endsWith(".trt")) {
-            return "engine";
+        return detect(file, readOnnx(file));
+    }
+
+    /** The precision label of {@code file} whose ONNX model {@link #readOnnx} already read (or did not). */
+    static String detect(Path file, Optional<Model> onnx) {
+        return isEngine(file) ? "engine" : onnx.map(Precision::of).orElse("unknown");
+    }
+
+    /** The ONNX model in {@code file}, or empty for an engine or a file that is not readable ONNX. */
+    static Optional<Model> readOnnx(Path file) {
+        if (isEngine(file)) {
+            return Optional.empty();
         }
         try {
-            return of(OnnxReader.read(file));
+            return Optional.of(OnnxReader.read(file));
         } catch (IOException | RuntimeException e) {
-            return "unknown";
+            return Optional.empty();
         }
+    }
+
+    private static boolean isEngine(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".engine") || name.endsWith(".plan") || name.endsWith(".trt");
     }
 
     /** The precision label of {@code model}. */
